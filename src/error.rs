@@ -95,6 +95,11 @@ pub enum Error {
         /// The version both claim.
         version: u64,
     },
+    /// A context that cannot be evaluated (not an object, over a limit, malformed).
+    InvalidContext {
+        /// What is wrong.
+        message: String,
+    },
     /// A trust policy or key that cannot be used (malformed, weak, impossible threshold).
     Policy {
         /// What is wrong with the configuration.
@@ -119,6 +124,7 @@ impl Error {
             Error::Expired { .. } => "EXPIRED",
             Error::Rollback { .. } => "ROLLBACK",
             Error::VersionConflict { .. } => "VERSION_CONFLICT",
+            Error::InvalidContext { .. } => "INVALID_CONTEXT",
             Error::Policy { .. } => "INVALID_POLICY",
         }
     }
@@ -186,6 +192,7 @@ impl fmt::Display for Error {
                 f,
                 "version: {version} was already accepted with different content"
             ),
+            Error::InvalidContext { message } => write!(f, "context: {message}"),
             Error::Policy { message } => write!(f, "trust policy: {message}"),
         }
     }

@@ -34,14 +34,23 @@ extern crate alloc;
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
+mod bucket;
+pub mod context;
 mod error;
+pub mod eval;
 pub mod json;
 mod limits;
+pub mod lint;
+pub mod snapshot;
 pub mod time;
 
+pub use bucket::{bucket, BUCKETS};
+pub use context::{CompiledContext, Context};
 pub use error::Error;
+pub use eval::{Details, ErrorCode, Reason};
 pub use json::Value;
 pub use limits::{ContextLimits, Limits};
+pub use snapshot::{FlagType, Header, Snapshot};
 
 /// The DSSE `payloadType` of an edgeflag snapshot (format v1).
 pub const PAYLOAD_TYPE: &str = "application/vnd.edgeflag.snapshot.v1+json";

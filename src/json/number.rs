@@ -48,7 +48,7 @@ impl Number {
         match self.0 {
             Repr::Unsigned(u) => Some(u),
             Repr::Signed(_) => None,
-            Repr::Float(f) if f >= 0.0 && f <= MAX_SAFE_INTEGER && f == (f as u64) as f64 => {
+            Repr::Float(f) if (0.0..=MAX_SAFE_INTEGER).contains(&f) && f == (f as u64) as f64 => {
                 Some(f as u64)
             }
             Repr::Float(_) => None,

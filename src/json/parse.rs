@@ -1,6 +1,20 @@
-//! Placeholder: the strict iterative parser is being written.
+//! The strict JSON parser (RFC 8259, nothing more): one value, no BOM, no comments, no
+//! trailing commas, no duplicate keys, bounded nesting and string sizes.
+//!
+//! It is iterative — open arrays and objects live on an explicit heap stack — so that hostile
+//! nesting costs a bounded amount of memory and can never overflow the call stack. Errors name
+//! the path of the value being read, so a signed payload that fails to load says where.
+//! Scalars (strings, numbers, literals) are read by the helpers in `parse_scalar.rs`.
+
+use super::path::{render_steps, Step};
 use super::Value;
 use crate::Error;
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+#[path = "parse_scalar.rs"]
+mod scalar;
 
 /// Limits the parser enforces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -11,7 +25,344 @@ pub struct JsonLimits {
     pub max_string_bytes: usize,
 }
 
-/// Parses strict JSON.
-pub fn parse(_bytes: &[u8], _limits: &JsonLimits) -> Result<Value, Error> {
-    Err(Error::Json { path: "(root)".into(), line: 1, column: 1, message: "unimplemented".into() })
+/// Parses one strict JSON value from `bytes`.
+///
+/// `max_depth` N accepts N levels of open arrays/objects and refuses N + 1; strings and keys
+/// longer than `max_string_bytes` (after unescaping) are refused. Every refusal is an
+/// [`Error::Json`] naming the path, line and column where the parser was.
+pub fn parse(bytes: &[u8], limits: &JsonLimits) -> Result<Value, Error> {
+    // Validating the whole input once is faster than checking each string, and means every
+    // slice taken later is a `str`. Invalid input is parsed up to its first bad byte, so the
+    // error still names the path of the value that contains it (see `Parser::eof`).
+    let (text, truncated) = match core::str::from_utf8(bytes) {
+        Ok(text) => (text, false),
+        Err(e) => {
+            let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
+            (core::str::from_utf8(valid).unwrap_or_default(), true)
+        }
+    };
+    let mut parser = Parser {
+        text,
+        full: bytes,
+        pos: 0,
+        truncated,
+        limits: *limits,
+        scratch: String::new(),
+    };
+    parser.run()
 }
+
+/// Objects up to this many members are checked for duplicates by comparing each new key
+/// with the earlier ones; larger ones are checked once, by sorting, when they close.
+pub(super) const LINEAR_DUPLICATE_CHECK: usize = 16;
+
+/// Where an error belongs: to the value being read, or to the container around it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// The value the parser is reading (the top frame's pending element or member).
+    Value,
+    /// The innermost open container itself (a separator, a key, a duplicate).
+    Container,
+}
+
+/// An open array or object.
+enum Frame {
+    Array(Vec<Value>),
+    Object(ObjectFrame),
+}
+
+/// An open object and the member whose value is being read.
+struct ObjectFrame {
+    members: Vec<(Box<str>, Value)>,
+    /// Byte offset of each member's key, to point a late-found duplicate at its key.
+    key_positions: Vec<usize>,
+    /// The key of the member whose value is being read.
+    key: Box<str>,
+    key_pos: usize,
+}
+
+impl Frame {
+    /// The step from this container to the child being read.
+    fn step(&self) -> Step<'_> {
+        match self {
+            Frame::Array(items) => Step::Index(items.len()),
+            Frame::Object(object) => Step::Key(&object.key),
+        }
+    }
+}
+
+struct Parser<'a> {
+    /// The input, or its valid UTF-8 prefix when `truncated`.
+    text: &'a str,
+    /// The whole input, for line numbers.
+    full: &'a [u8],
+    pos: usize,
+    /// Whether `text` stops at an invalid UTF-8 sequence rather than at the end of the input.
+    truncated: bool,
+    limits: JsonLimits,
+    /// Reused buffer for strings with escapes, so decoding them allocates once per string.
+    scratch: String,
+}
+
+impl<'a> Parser<'a> {
+    fn run(&mut self) -> Result<Value, Error> {
+        let mut stack: Vec<Frame> = Vec::new();
+        if self.text.starts_with('\u{feff}') {
+            return Err(self.error(&stack, Scope::Value, 0, "byte order mark is not allowed"));
+        }
+        loop {
+            // Read one value; an array or object with content is opened and the loop
+            // continues with its first child.
+            self.skip_ws();
+            let mut value = match self.peek() {
+                Some(b'[') => {
+                    self.open(&stack)?;
+                    self.skip_ws();
+                    if self.eat(b']') {
+                        Value::Array(Vec::new())
+                    } else {
+                        stack.push(Frame::Array(Vec::new()));
+                        continue;
+                    }
+                }
+                Some(b'{') => {
+                    self.open(&stack)?;
+                    self.skip_ws();
+                    if self.eat(b'}') {
+                        Value::Object(Vec::new())
+                    } else {
+                        // The new object is the value being read, so its path is `Value`.
+                        let (key, key_pos) = self.member_key(&stack, Scope::Value)?;
+                        stack.push(Frame::Object(ObjectFrame {
+                            members: Vec::new(),
+                            key_positions: Vec::new(),
+                            key,
+                            key_pos,
+                        }));
+                        continue;
+                    }
+                }
+                _ => self.scalar(&stack)?,
+            };
+            // Hand the finished value to its container; close containers that end here.
+            loop {
+                match stack.last_mut() {
+                    None => return self.finish(&stack, value),
+                    Some(Frame::Array(items)) => {
+                        items.push(value);
+                        self.skip_ws();
+                        let comma = self.pos;
+                        if self.eat(b',') {
+                            self.skip_ws();
+                            if self.peek() == Some(b']') {
+                                return Err(self.trailing_comma(&stack, comma));
+                            }
+                            break;
+                        }
+                        if !self.eat(b']') {
+                            return Err(self.expected(
+                                &stack,
+                                Scope::Container,
+                                "expected ',' or ']'",
+                            ));
+                        }
+                        value = Value::Array(core::mem::take(items));
+                        stack.pop();
+                    }
+                    Some(Frame::Object(object)) => {
+                        let key = core::mem::take(&mut object.key);
+                        object.members.push((key, value));
+                        object.key_positions.push(object.key_pos);
+                        self.skip_ws();
+                        if self.eat(b',') {
+                            self.next_member(&mut stack)?;
+                            break;
+                        }
+                        if !self.eat(b'}') {
+                            return Err(self.expected(
+                                &stack,
+                                Scope::Container,
+                                "expected ',' or '}'",
+                            ));
+                        }
+                        let members = self.close_object(&mut stack)?;
+                        value = Value::Object(members);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Checks the depth limit and consumes the `[` or `{` of a new container.
+    fn open(&mut self, stack: &[Frame]) -> Result<(), Error> {
+        if stack.len() >= self.limits.max_depth {
+            let message = alloc::format!("nesting deeper than {}", self.limits.max_depth);
+            return Err(self.error(stack, Scope::Value, self.pos, message));
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// After a `,` in an object: reads the next key and makes it the pending member.
+    fn next_member(&mut self, stack: &mut [Frame]) -> Result<(), Error> {
+        let comma = self.pos.saturating_sub(1);
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            return Err(self.trailing_comma(stack, comma));
+        }
+        let (key, key_pos) = self.member_key(stack, Scope::Container)?;
+        let duplicate = match stack.last() {
+            Some(Frame::Object(object)) if object.members.len() < LINEAR_DUPLICATE_CHECK => {
+                object.members.iter().any(|(k, _)| *k == key)
+            }
+            _ => false,
+        };
+        if duplicate {
+            return Err(self.duplicate(stack, key_pos, &key));
+        }
+        if let Some(Frame::Object(object)) = stack.last_mut() {
+            object.key = key;
+            object.key_pos = key_pos;
+        }
+        Ok(())
+    }
+
+    /// At a `}`: checks a large object for duplicates and pops it.
+    fn close_object(&mut self, stack: &mut Vec<Frame>) -> Result<Vec<(Box<str>, Value)>, Error> {
+        let mut duplicate = None;
+        if let Some(Frame::Object(object)) = stack.last() {
+            if object.members.len() > LINEAR_DUPLICATE_CHECK {
+                duplicate = first_duplicate(
+                    object.members.iter().map(|(k, _)| &**k),
+                    object.key_positions.iter().copied(),
+                )
+                .map(|(key, at)| (String::from(key), at));
+            }
+        }
+        if let Some((key, at)) = duplicate {
+            return Err(self.duplicate(stack, at, &key));
+        }
+        match stack.pop() {
+            Some(Frame::Object(object)) => Ok(object.members),
+            // Unreachable: the caller matched an object frame on top.
+            _ => Err(self.error(stack, Scope::Container, self.pos, "internal parser error")),
+        }
+    }
+
+    /// Reads `"key"` and the `:` after it.
+    fn member_key(&mut self, stack: &[Frame], scope: Scope) -> Result<(Box<str>, usize), Error> {
+        let key_pos = self.pos;
+        if self.peek() != Some(b'"') {
+            return Err(self.expected(stack, scope, "expected a string key"));
+        }
+        let key = self.string(stack, scope)?;
+        self.skip_ws();
+        if !self.eat(b':') {
+            return Err(self.expected(stack, scope, "expected ':'"));
+        }
+        Ok((key, key_pos))
+    }
+
+    /// The root value is complete: only whitespace may follow.
+    fn finish(&mut self, stack: &[Frame], value: Value) -> Result<Value, Error> {
+        self.skip_ws();
+        if self.pos < self.text.len() {
+            let message = "trailing characters after the JSON value";
+            return Err(self.error(stack, Scope::Value, self.pos, message));
+        }
+        if self.truncated {
+            return Err(self.error(stack, Scope::Value, self.pos, "invalid UTF-8"));
+        }
+        Ok(value)
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    /// Consumes `byte` if it is next.
+    fn eat(&mut self, byte: u8) -> bool {
+        let found = self.peek() == Some(byte);
+        if found {
+            self.pos += 1;
+        }
+        found
+    }
+
+    /// `message` at the current byte, or the end-of-input error when there is none.
+    fn expected(&self, stack: &[Frame], scope: Scope, message: &str) -> Error {
+        match self.peek() {
+            Some(_) => self.error(stack, scope, self.pos, message),
+            None => self.eof(stack, scope),
+        }
+    }
+
+    /// The input ran out — or reached its first invalid UTF-8 byte, which is reported as such.
+    fn eof(&self, stack: &[Frame], scope: Scope) -> Error {
+        let message = if self.truncated {
+            "invalid UTF-8"
+        } else {
+            "unexpected end of input"
+        };
+        self.error(stack, scope, self.text.len(), message)
+    }
+
+    fn trailing_comma(&self, stack: &[Frame], at: usize) -> Error {
+        self.error(stack, Scope::Container, at, "trailing comma")
+    }
+
+    fn duplicate(&self, stack: &[Frame], at: usize, key: &str) -> Error {
+        let message = alloc::format!("duplicate key {key:?}");
+        self.error(stack, Scope::Container, at, message)
+    }
+
+    /// Builds an [`Error::Json`] for byte offset `at`. Line and column are computed only
+    /// here, so the happy path never counts lines.
+    fn error(&self, stack: &[Frame], scope: Scope, at: usize, message: impl Into<String>) -> Error {
+        let open = match scope {
+            Scope::Value => stack.len(),
+            Scope::Container => stack.len().saturating_sub(1),
+        };
+        let before = self.full.get(..at).unwrap_or(self.full);
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = before.len().saturating_sub(line_start) + 1;
+        Error::Json {
+            path: render_steps(stack.iter().take(open).map(Frame::step)),
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+            message: message.into(),
+        }
+    }
+}
+
+/// The first repeated key in document order and the offset of its second occurrence, found
+/// by sorting (O(n log n)) so that a 10,000-member object stays fast. Shared with the serde
+/// reader, which passes member indices as positions.
+pub(super) fn first_duplicate<'k>(
+    keys: impl Iterator<Item = &'k str>,
+    positions: impl Iterator<Item = usize>,
+) -> Option<(&'k str, usize)> {
+    let mut sorted: Vec<(&str, usize)> = keys.zip(positions).collect();
+    sorted.sort_unstable();
+    sorted
+        .windows(2)
+        .filter_map(|pair| match pair {
+            [(a, _), (b, at)] if a == b => Some((*b, *at)),
+            _ => None,
+        })
+        .min_by_key(|&(_, at)| at)
+}
+
+#[cfg(test)]
+#[path = "parse_tests.rs"]
+mod tests;

@@ -1,0 +1,161 @@
+//! Consistent bucketing (SNAPSHOT.md §4): the same unit lands in the same bucket on every
+//! platform, and a bucket never moves when weights or percentages change.
+
+use crate::json::Value;
+use xxhash_rust::xxh3::{xxh3_64, Xxh3Default};
+
+/// Number of buckets: weights and percentages are in thousandths of a percent.
+pub const BUCKETS: u32 = 100_000;
+
+/// The bucket (`0 <= bucket < 100000`) of `value` under `salt`:
+/// `(xxh3_64(salt + "." + value) * 100000) >> 64`.
+///
+/// Backends use this to reproduce assignments, e.g. to join exposures with analytics.
+///
+/// ```
+/// assert!(edgeflag::bucket("new-checkout", "user-1") < 100_000);
+/// assert_eq!(edgeflag::bucket("s", "u"), edgeflag::bucket("s", "u"));
+/// ```
+pub fn bucket(salt: &str, value: &str) -> u32 {
+    // Most salts and units are short: hash them from one stack buffer in a single call, and
+    // stream only the rare long ones (the streaming hasher gives the same digest).
+    const INLINE: usize = 192;
+    let total = salt.len() + 1 + value.len();
+    let h = if total <= INLINE {
+        let mut buf = [0u8; INLINE];
+        let joined = join(&mut buf, salt, value);
+        xxh3_64(joined)
+    } else {
+        let mut hasher = Xxh3Default::new();
+        hasher.update(salt.as_bytes());
+        hasher.update(b".");
+        hasher.update(value.as_bytes());
+        hasher.digest()
+    };
+    scale(h)
+}
+
+/// Maps a 64-bit hash onto `0..BUCKETS` without modulo bias.
+fn scale(h: u64) -> u32 {
+    ((u128::from(h) * u128::from(BUCKETS)) >> 64) as u32
+}
+
+/// Writes `salt.value` into `buf` (the caller guarantees it fits) and returns the used part.
+fn join<'b>(buf: &'b mut [u8], salt: &str, value: &str) -> &'b [u8] {
+    let mut n = 0;
+    for part in [salt.as_bytes(), b".", value.as_bytes()] {
+        for (dst, src) in buf.iter_mut().skip(n).zip(part) {
+            *dst = *src;
+        }
+        n += part.len();
+    }
+    buf.get(..n).unwrap_or_default()
+}
+
+/// A unit rendered as text: strings as they are, safe integers in plain decimal.
+pub(crate) struct UnitText {
+    buf: [u8; 21],
+    len: u8,
+}
+
+impl UnitText {
+    pub(crate) fn new() -> Self {
+        UnitText {
+            buf: [0; 21],
+            len: 0,
+        }
+    }
+
+    /// The unit string of a context value (SNAPSHOT.md §4): a string, or an integer number
+    /// (|n| <= 2^53 - 1) in plain decimal; any other type counts as missing.
+    pub(crate) fn of<'v>(&'v mut self, value: &'v Value) -> Option<&'v str> {
+        match value {
+            Value::String(s) => Some(s),
+            Value::Number(n) => {
+                let i = n.as_safe_integer()?;
+                Some(self.decimal(i))
+            }
+            _ => None,
+        }
+    }
+
+    fn decimal(&mut self, i: i64) -> &str {
+        let mut digits = [0u8; 20];
+        let mut n = i.unsigned_abs();
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            if let Some(d) = digits.get_mut(at) {
+                *d = b'0' + (n % 10) as u8;
+            }
+            n /= 10;
+            if n == 0 || at == 0 {
+                break;
+            }
+        }
+        let mut len = 0;
+        if i < 0 {
+            if let Some(b) = self.buf.get_mut(0) {
+                *b = b'-';
+            }
+            len = 1;
+        }
+        for d in digits.iter().skip(at) {
+            if let Some(b) = self.buf.get_mut(len) {
+                *b = *d;
+            }
+            len += 1;
+        }
+        self.len = len as u8;
+        let bytes = self.buf.get(..len).unwrap_or_default();
+        core::str::from_utf8(bytes).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::Number;
+
+    #[test]
+    fn buckets_are_in_range_and_stable() {
+        for i in 0..1000 {
+            let mut t = UnitText::new();
+            let v = Value::Number(Number::from_i64(i));
+            let unit = t.of(&v).unwrap_or("");
+            let b = bucket("salt", unit);
+            assert!(b < BUCKETS);
+            assert_eq!(b, bucket("salt", unit));
+        }
+    }
+
+    #[test]
+    fn long_inputs_hash_like_short_ones() {
+        let long = "x".repeat(500);
+        let mut joined = alloc::string::String::from("s.");
+        joined.push_str(&long);
+        assert_eq!(bucket("s", &long), scale(xxh3_64(joined.as_bytes())));
+    }
+
+    #[test]
+    fn integers_are_plain_decimal_whatever_their_representation() {
+        let cases = [
+            (Value::Number(Number::from_i64(42)), Some("42")),
+            (Value::Number(Number::from_f64(42.0)), Some("42")),
+            (Value::Number(Number::from_i64(-7)), Some("-7")),
+            (Value::Number(Number::from_f64(-0.0)), Some("0")),
+            (Value::Number(Number::from_f64(0.5)), None),
+            (Value::Number(Number::from_u64(u64::MAX)), None),
+            (
+                Value::Number(Number::from_f64(9_007_199_254_740_991.0)),
+                Some("9007199254740991"),
+            ),
+            (Value::Bool(true), None),
+            (Value::String("u-1".into()), Some("u-1")),
+        ];
+        for (v, want) in cases {
+            let mut t = UnitText::new();
+            assert_eq!(t.of(&v), want, "{v:?}");
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! The public evaluation API on [`Snapshot`]: typed getters (the fast path: no allocation),
+//! typed and untyped details, and evaluate-all. Steps 1 and 7 of SNAPSHOT.md §3 live here.
+
+use super::details::{Details, ErrorCode, Reason};
+use super::resolve::{resolve, Served};
+use super::serve::MissingUnit;
+use crate::context::CompiledContext;
+use crate::json::Value;
+use crate::snapshot::model::Flag;
+use crate::snapshot::{FlagType, Snapshot};
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// Why an evaluation fell back to the caller's default (the message is built only on demand).
+enum Failure<'s> {
+    NotFound,
+    TypeMismatch(&'s Flag, FlagType),
+    InvalidContext(&'s Flag, String),
+    MissingUnit(&'s Flag, MissingUnit),
+}
+
+impl Failure<'_> {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Failure::NotFound => ErrorCode::FlagNotFound,
+            Failure::TypeMismatch(..) => ErrorCode::TypeMismatch,
+            Failure::InvalidContext(..) => ErrorCode::InvalidContext,
+            Failure::MissingUnit(..) => ErrorCode::TargetingKeyMissing,
+        }
+    }
+}
+
+impl Snapshot {
+    fn run<'s>(
+        &'s self,
+        key: &str,
+        ctx: &CompiledContext,
+        now: i64,
+        want: Option<FlagType>,
+    ) -> Result<(&'s Flag, Served), Failure<'s>> {
+        let flag = self.flag(key).ok_or(Failure::NotFound)?;
+        if let Some(want) = want {
+            if want != flag.kind {
+                return Err(Failure::TypeMismatch(flag, want));
+            }
+        }
+        let mut scratch = Vec::new();
+        let attrs = ctx
+            .attrs(self, &mut scratch)
+            .map_err(|reason| Failure::InvalidContext(flag, reason.into()))?;
+        resolve(self, flag, &attrs, now)
+            .map(|served| (flag, served))
+            .map_err(|missing| Failure::MissingUnit(flag, missing))
+    }
+
+    fn served_value<'s>(flag: &'s Flag, served: &Served) -> Option<&'s Value> {
+        flag.variants.get(served.variant as usize).map(|v| &v.value)
+    }
+
+    /// A boolean flag's value, or `default` on any failure.
+    pub fn bool(&self, key: &str, ctx: &CompiledContext, default: bool, now: i64) -> bool {
+        self.run(key, ctx, now, Some(FlagType::Boolean))
+            .ok()
+            .and_then(|(f, s)| Self::served_value(f, &s))
+            .and_then(Value::as_bool)
+            .unwrap_or(default)
+    }
+
+    /// A string flag's value, or `default` on any failure.
+    pub fn string<'a>(
+        &'a self,
+        key: &str,
+        ctx: &CompiledContext,
+        default: &'a str,
+        now: i64,
+    ) -> &'a str {
+        self.run(key, ctx, now, Some(FlagType::String))
+            .ok()
+            .and_then(|(f, s)| Self::served_value(f, &s))
+            .and_then(Value::as_str)
+            .unwrap_or(default)
+    }
+
+    /// A number flag's value, or `default` on any failure.
+    pub fn number(&self, key: &str, ctx: &CompiledContext, default: f64, now: i64) -> f64 {
+        self.run(key, ctx, now, Some(FlagType::Number))
+            .ok()
+            .and_then(|(f, s)| Self::served_value(f, &s))
+            .and_then(Value::as_f64)
+            .unwrap_or(default)
+    }
+
+    /// An object flag's value, or `default` on any failure.
+    pub fn object<'a>(
+        &'a self,
+        key: &str,
+        ctx: &CompiledContext,
+        default: &'a Value,
+        now: i64,
+    ) -> &'a Value {
+        self.run(key, ctx, now, Some(FlagType::Object))
+            .ok()
+            .and_then(|(f, s)| Self::served_value(f, &s))
+            .unwrap_or(default)
+    }
+
+    /// Details of a boolean flag.
+    pub fn bool_details(
+        &self,
+        key: &str,
+        ctx: &CompiledContext,
+        default: bool,
+        now: i64,
+    ) -> Details<'_, bool> {
+        self.typed(key, ctx, now, FlagType::Boolean)
+            .map(|v| v.and_then(Value::as_bool).unwrap_or(default))
+    }
+
+    /// Details of a string flag.
+    pub fn string_details<'a>(
+        &'a self,
+        key: &str,
+        ctx: &CompiledContext,
+        default: &'a str,
+        now: i64,
+    ) -> Details<'a, &'a str> {
+        self.typed(key, ctx, now, FlagType::String)
+            .map(|v| v.and_then(Value::as_str).unwrap_or(default))
+    }
+
+    /// Details of a number flag.
+    pub fn number_details(
+        &self,
+        key: &str,
+        ctx: &CompiledContext,
+        default: f64,
+        now: i64,
+    ) -> Details<'_, f64> {
+        self.typed(key, ctx, now, FlagType::Number)
+            .map(|v| v.and_then(Value::as_f64).unwrap_or(default))
+    }
+
+    /// Details of an object flag.
+    pub fn object_details<'a>(
+        &'a self,
+        key: &str,
+        ctx: &CompiledContext,
+        default: &'a Value,
+        now: i64,
+    ) -> Details<'a, &'a Value> {
+        self.typed(key, ctx, now, FlagType::Object)
+            .map(|v| v.unwrap_or(default))
+    }
+
+    /// Details of a flag of any type; `value` is `None` when evaluation failed (the caller
+    /// substitutes its default).
+    pub fn details(
+        &self,
+        key: &str,
+        ctx: &CompiledContext,
+        now: i64,
+    ) -> Details<'_, Option<&Value>> {
+        self.evaluate(key, ctx, now, None)
+    }
+
+    /// Details of every flag, in payload order.
+    pub fn all(&self, ctx: &CompiledContext, now: i64) -> Vec<(&str, Details<'_, Option<&Value>>)> {
+        self.flags()
+            .iter()
+            .map(|f| (&*f.key, self.evaluate(&f.key, ctx, now, None)))
+            .collect()
+    }
+
+    fn typed(
+        &self,
+        key: &str,
+        ctx: &CompiledContext,
+        now: i64,
+        want: FlagType,
+    ) -> Details<'_, Option<&Value>> {
+        self.evaluate(key, ctx, now, Some(want))
+    }
+
+    fn evaluate(
+        &self,
+        key: &str,
+        ctx: &CompiledContext,
+        now: i64,
+        want: Option<FlagType>,
+    ) -> Details<'_, Option<&Value>> {
+        match self.run(key, ctx, now, want) {
+            Ok((flag, served)) => Details {
+                value: Self::served_value(flag, &served),
+                variant: flag.variants.get(served.variant as usize).map(|v| &*v.name),
+                reason: served.reason,
+                error_code: None,
+                error_message: None,
+                rule_id: served
+                    .rule
+                    .and_then(|i| flag.rules.get(i as usize))
+                    .and_then(|r| r.id.as_deref()),
+                rule_index: served.rule,
+                in_experiment: flag.track_events && served.reason == Reason::Split,
+                flag_metadata: &flag.metadata,
+            },
+            Err(failure) => {
+                let code = failure.code();
+                let (message, flag) = self.describe(key, failure);
+                let mut details = Details::error(None, code, message);
+                if let Some(flag) = flag {
+                    details.flag_metadata = &flag.metadata;
+                }
+                details
+            }
+        }
+    }
+
+    fn describe<'s>(&'s self, key: &str, failure: Failure<'s>) -> (String, Option<&'s Flag>) {
+        match failure {
+            Failure::NotFound => (format!("flag \"{key}\" is not in the snapshot"), None),
+            Failure::TypeMismatch(flag, want) => (
+                format!(
+                    "flag \"{key}\" is of type {}, not {}",
+                    flag.kind.as_str(),
+                    want.as_str()
+                ),
+                Some(flag),
+            ),
+            Failure::InvalidContext(flag, reason) => {
+                (format!("invalid context: {reason}"), Some(flag))
+            }
+            Failure::MissingUnit(flag, MissingUnit(attr)) => {
+                let name = self.attr_table().name(attr).unwrap_or("targetingKey");
+                (
+                    format!(
+                        "flag \"{key}\" splits by \"{name}\", which the context lacks (a string or an integer is needed)"
+                    ),
+                    Some(flag),
+                )
+            }
+        }
+    }
+}

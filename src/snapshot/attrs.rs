@@ -1,0 +1,81 @@
+//! Interned attribute names: conditions and contexts address attributes by a small integer.
+
+use super::sets::Hasher;
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use hashbrown::HashMap;
+
+/// The interned id of an attribute name within one snapshot.
+pub type AttrId = u32;
+
+/// `targetingKey` always has id 0: targets, segments and default rollouts read it.
+pub(crate) const TARGETING_KEY: AttrId = 0;
+
+/// The attribute names one snapshot reads, each with its id.
+#[derive(Clone, Debug)]
+pub struct AttrTable {
+    names: Vec<Box<str>>,
+    index: HashMap<Box<str>, AttrId, Hasher>,
+    id: u64,
+}
+
+impl AttrTable {
+    /// A table holding only `targetingKey`.
+    pub(crate) fn new() -> Self {
+        let mut table = AttrTable {
+            names: Vec::new(),
+            index: HashMap::with_hasher(Hasher::default()),
+            id: 0,
+        };
+        table.intern("targetingKey");
+        table
+    }
+
+    /// The id of `name`, adding it if new.
+    pub(crate) fn intern(&mut self, name: &str) -> AttrId {
+        if let Some(id) = self.index.get(name) {
+            return *id;
+        }
+        let id = self.names.len() as AttrId;
+        self.names.push(name.into());
+        self.index.insert(name.into(), id);
+        id
+    }
+
+    /// Fixes the table's identity: a digest of its names in order, so that contexts compiled
+    /// against one snapshot stay valid for the next when it reads the same attributes.
+    pub(crate) fn seal(&mut self) {
+        let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+        for name in &self.names {
+            h.update(name.as_bytes());
+            h.update(&[0xff]);
+        }
+        // 0 is reserved for "no table" (invalid contexts).
+        self.id = h.digest().max(1);
+    }
+
+    /// The id of `name`, if the snapshot reads it.
+    pub fn lookup(&self, name: &str) -> Option<AttrId> {
+        self.index.get(name).copied()
+    }
+
+    /// The name of attribute `id`.
+    pub fn name(&self, id: AttrId) -> Option<&str> {
+        self.names.get(id as usize).map(|n| &**n)
+    }
+
+    /// How many attributes the snapshot reads.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether the table is empty (never: `targetingKey` is always there).
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The table's identity (equal for equal name lists).
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+}

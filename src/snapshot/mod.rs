@@ -1,0 +1,210 @@
+//! Snapshot payloads: strict parsing under limits, validation with a path on every error, and
+//! compilation into the indexed form evaluation runs on.
+
+mod attrs;
+mod compile_condition;
+mod compile_flag;
+mod compile_segment;
+mod compile_serve;
+mod compiler;
+mod graph;
+mod header;
+pub(crate) mod model;
+mod read;
+pub(crate) mod sets;
+
+pub(crate) use attrs::TARGETING_KEY;
+pub use attrs::{AttrId, AttrTable};
+pub use header::Header;
+
+use crate::context::{CompiledContext, Context};
+use crate::json::{self, path::Path, Value};
+use crate::{Error, Limits};
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use compiler::Compiler;
+use model::{Flag, Segment};
+use sets::StrMap;
+
+/// The type of a flag's values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FlagType {
+    /// `true` / `false`.
+    Boolean,
+    /// Strings.
+    String,
+    /// Numbers.
+    Number,
+    /// JSON objects.
+    Object,
+}
+
+impl FlagType {
+    /// The name used in payloads: `boolean`, `string`, `number`, `object`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlagType::Boolean => "boolean",
+            FlagType::String => "string",
+            FlagType::Number => "number",
+            FlagType::Object => "object",
+        }
+    }
+
+    pub(crate) fn expected(self) -> &'static str {
+        match self {
+            FlagType::Boolean => "a boolean (the flag's type)",
+            FlagType::String => "a string (the flag's type)",
+            FlagType::Number => "a number (the flag's type)",
+            FlagType::Object => "an object (the flag's type)",
+        }
+    }
+}
+
+/// A loaded, validated and compiled snapshot: immutable, `Send + Sync`, cheap to evaluate.
+#[derive(Debug)]
+pub struct Snapshot {
+    header: Header,
+    attrs: AttrTable,
+    flags: Box<[Flag]>,
+    flag_index: StrMap<u32>,
+    segments: Box<[Segment]>,
+}
+
+/// Parses payload bytes as strict JSON under `limits` (byte cap first).
+pub fn parse_payload(bytes: &[u8], limits: &Limits) -> Result<Value, Error> {
+    if bytes.len() > limits.max_bytes {
+        return Err(Error::TooLarge {
+            what: "payload",
+            limit: limits.max_bytes,
+            actual: bytes.len(),
+        });
+    }
+    json::parse(bytes, &limits.json())
+}
+
+impl Snapshot {
+    /// Parses, validates and compiles an (already verified, or trusted) payload.
+    ///
+    /// Clients should load through signature verification (`envelope::verify`); this entry
+    /// point is for tests, tooling and authoring.
+    pub fn load(bytes: &[u8], limits: &Limits) -> Result<Snapshot, Error> {
+        let payload = parse_payload(bytes, limits)?;
+        let header = Header::read(&payload)?;
+        Snapshot::compile(&payload, &header, limits)
+    }
+
+    /// Validates and compiles a parsed payload whose header was read with [`Header::read`].
+    pub fn compile(payload: &Value, header: &Header, limits: &Limits) -> Result<Snapshot, Error> {
+        let root = Path::ROOT;
+        let m = read::object(payload, &root)?;
+        let fp = root.key("flags");
+        let flags_json = read::object(read::required(m, "flags", &root)?, &fp)?;
+        read::at_most(flags_json, limits.max_flags, &fp)?;
+        let sp = root.key("segments");
+        let segments_json: &read::Members = match read::optional(m, "segments") {
+            Some(v) => read::object(v, &sp)?,
+            None => &[],
+        };
+        read::at_most(segments_json, limits.max_segments, &sp)?;
+
+        let mut c = Compiler {
+            limits,
+            attrs: AttrTable::new(),
+            segment_index: index_of(segments_json),
+            flag_index: index_of(flags_json),
+            variant_names: flags_json
+                .iter()
+                .map(|(_, v)| compile_flag::variant_names(v))
+                .collect(),
+        };
+        let mut segments = Vec::with_capacity(segments_json.len());
+        for (key, v) in segments_json {
+            let p = sp.key(key);
+            if key.is_empty() {
+                return Err(read::error(&sp, "a segment key must not be empty"));
+            }
+            segments.push(compile_segment::segment(&mut c, key, v, &p)?);
+        }
+        let mut flags = Vec::with_capacity(flags_json.len());
+        for (i, (key, v)) in flags_json.iter().enumerate() {
+            if key.is_empty() {
+                return Err(read::error(&fp, "a flag key must not be empty"));
+            }
+            flags.push(compile_flag::flag(&mut c, i, key, v, &fp.key(key))?);
+        }
+        graph::check(&flags, &segments, limits)?;
+        let flag_index = c.flag_index;
+        let mut attrs = c.attrs;
+        attrs.seal();
+        Ok(Snapshot {
+            header: header.clone(),
+            attrs,
+            flags: flags.into_boxed_slice(),
+            flag_index,
+            segments: segments.into_boxed_slice(),
+        })
+    }
+
+    /// Owner, environment, version and validity of this snapshot.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The attributes this snapshot's conditions and rollouts read.
+    pub fn attr_table(&self) -> &AttrTable {
+        &self.attrs
+    }
+
+    /// Compiles `ctx` against this snapshot for fast repeated evaluation.
+    pub fn context(&self, ctx: &Context) -> CompiledContext {
+        CompiledContext::new(ctx.clone(), self)
+    }
+
+    /// The flag keys, in payload order.
+    pub fn flag_keys(&self) -> impl Iterator<Item = &str> {
+        self.flags.iter().map(|f| &*f.key)
+    }
+
+    /// The type of flag `key`.
+    pub fn flag_type(&self, key: &str) -> Option<FlagType> {
+        self.flag(key).map(|f| f.kind)
+    }
+
+    /// The number of flags.
+    pub fn len(&self) -> usize {
+        self.flags.len()
+    }
+
+    /// Whether the snapshot has no flags.
+    pub fn is_empty(&self) -> bool {
+        self.flags.is_empty()
+    }
+
+    pub(crate) fn flag(&self, key: &str) -> Option<&Flag> {
+        self.flag_index
+            .get(key)
+            .and_then(|i| self.flags.get(i as usize))
+    }
+
+    pub(crate) fn flag_at(&self, index: u32) -> Option<&Flag> {
+        self.flags.get(index as usize)
+    }
+
+    pub(crate) fn flags(&self) -> &[Flag] {
+        &self.flags
+    }
+
+    pub(crate) fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+}
+
+fn index_of(members: &read::Members) -> StrMap<u32> {
+    StrMap::build(
+        members
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (k.clone(), i as u32))
+            .collect(),
+    )
+}
