@@ -36,6 +36,7 @@ extern crate std;
 
 mod bucket;
 pub mod context;
+pub mod envelope;
 mod error;
 pub mod eval;
 pub mod json;
