@@ -43,7 +43,10 @@ pub mod json;
 mod limits;
 pub mod lint;
 pub mod snapshot;
+pub mod sync;
 pub mod time;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 
 pub use bucket::{bucket, BUCKETS};
 pub use context::{CompiledContext, Context};

@@ -53,6 +53,18 @@ impl CompiledContext {
         }
     }
 
+    /// A context not indexed against any snapshot yet (e.g. created before the first snapshot
+    /// arrived); it is indexed by the first evaluation or [`CompiledContext::refresh`].
+    pub fn unbound(ctx: Context) -> Self {
+        CompiledContext {
+            ctx,
+            // Sealed attribute tables never have id 0, so this never matches.
+            table: 0,
+            slots: Vec::new(),
+            invalid: None,
+        }
+    }
+
     /// A context that could not be built: every evaluation with it answers the caller's
     /// default with `INVALID_CONTEXT` and this message.
     pub fn invalid(message: impl Into<Box<str>>) -> Self {

@@ -161,14 +161,14 @@ impl Snapshot {
         ctx: &CompiledContext,
         now: i64,
     ) -> Details<'_, Option<&Value>> {
-        self.evaluate(key, ctx, now, None)
+        self.details_typed(key, ctx, now, None)
     }
 
     /// Details of every flag, in payload order.
     pub fn all(&self, ctx: &CompiledContext, now: i64) -> Vec<(&str, Details<'_, Option<&Value>>)> {
         self.flags()
             .iter()
-            .map(|f| (&*f.key, self.evaluate(&f.key, ctx, now, None)))
+            .map(|f| (&*f.key, self.details_typed(&f.key, ctx, now, None)))
             .collect()
     }
 
@@ -179,10 +179,12 @@ impl Snapshot {
         now: i64,
         want: FlagType,
     ) -> Details<'_, Option<&Value>> {
-        self.evaluate(key, ctx, now, Some(want))
+        self.details_typed(key, ctx, now, Some(want))
     }
 
-    fn evaluate(
+    /// Details checked against an expected type (`None` accepts any type): the one entry point
+    /// behind every other details method, for bindings whose callers state the type at run time.
+    pub fn details_typed(
         &self,
         key: &str,
         ctx: &CompiledContext,

@@ -1,0 +1,64 @@
+//! The JavaScript `Context` class: a context converted once and reused for many evaluations.
+
+use crate::context::CompiledContext;
+use crate::{Context as CoreContext, ContextLimits, Snapshot};
+use alloc::string::String;
+use alloc::string::ToString;
+use core::cell::RefCell;
+use wasm_bindgen::prelude::*;
+
+/// An evaluation context compiled against the loaded snapshot. Create it with
+/// `evaluator.context({ targetingKey: "u1", plan: "pro" })` and pass it to every getter; it
+/// re-indexes itself when a newer snapshot reads other attributes.
+///
+/// An invalid input (not an object, cyclic, over the limits) still gives a `Context`: every
+/// evaluation with it answers the default with `INVALID_CONTEXT`.
+#[wasm_bindgen]
+pub struct Context {
+    inner: RefCell<CompiledContext>,
+}
+
+impl Context {
+    /// Converts a JavaScript object (never throws).
+    pub(crate) fn from_js(
+        value: &JsValue,
+        snapshot: Option<&Snapshot>,
+        limits: &ContextLimits,
+    ) -> Context {
+        let de = serde_wasm_bindgen::Deserializer::from(value.clone());
+        let compiled = match CoreContext::deserialize(de, limits) {
+            Ok(ctx) => match snapshot {
+                Some(s) => CompiledContext::new(ctx, s),
+                None => CompiledContext::unbound(ctx),
+            },
+            Err(e) => CompiledContext::invalid(e.to_string()),
+        };
+        Context {
+            inner: RefCell::new(compiled),
+        }
+    }
+
+    /// Runs `f` with the context indexed for `snapshot`. The cache is refreshed when it can
+    /// be borrowed; evaluation stays correct (if slower) when it cannot.
+    pub(crate) fn with<R>(&self, snapshot: &Snapshot, f: impl FnOnce(&CompiledContext) -> R) -> R {
+        if let Ok(mut c) = self.inner.try_borrow_mut() {
+            c.refresh(snapshot);
+        }
+        match self.inner.try_borrow() {
+            Ok(c) => f(&c),
+            Err(_) => f(&CompiledContext::invalid("context in use")),
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl Context {
+    /// Why this context is invalid, or `undefined`.
+    #[wasm_bindgen(getter, js_name = invalidReason)]
+    pub fn invalid_reason(&self) -> Option<String> {
+        self.inner
+            .try_borrow()
+            .ok()
+            .and_then(|c| c.invalid_reason().map(ToString::to_string))
+    }
+}

@@ -1,0 +1,34 @@
+//! The core under WebAssembly: `wasm-pack test --node` and `wasm-pack test --headless --chrome`
+//! run the same shared vectors as the native suite and must give the same results.
+#![cfg(target_arch = "wasm32")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+#[path = "common/vectors.rs"]
+mod vectors;
+
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[wasm_bindgen_test]
+fn every_bucketing_vector_matches_native() {
+    let (checked, failures) = vectors::run_bucketing(vectors::BUCKETING);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked >= 300, "only {checked} bucketing vectors");
+}
+
+#[wasm_bindgen_test]
+fn every_evaluation_vector_matches_native() {
+    let (ran, failures) = vectors::run_evaluation(vectors::EVALUATION);
+    assert!(
+        failures.is_empty(),
+        "{} of {ran} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(ran >= 348, "only {ran} evaluation vectors");
+}
