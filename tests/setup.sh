@@ -1,0 +1,46 @@
+# Installers shared by tests/run and the demo: each is idempotent and quick when the tool is
+# already there. Sourced, not executed.
+
+# The stable toolchain's components and the targets the suites build for.
+ensure_rust() {
+  local have
+  have=$(rustup component list --installed 2>/dev/null)
+  for c in rustfmt clippy; do
+    grep -q "^$c" <<<"$have" || rustup component add "$c" || return 1
+  done
+  have=$(rustup target list --installed 2>/dev/null)
+  for t in wasm32-unknown-unknown thumbv7em-none-eabi; do
+    grep -qx "$t" <<<"$have" || rustup target add "$t" || return 1
+  done
+}
+
+# Debian packages, installed only when one is missing (apt-get update once, then install).
+ensure_apt() {
+  local missing=()
+  for p in "$@"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+}
+
+# wasm-pack (it fetches the matching wasm-bindgen-cli itself on first use).
+ensure_wasm_pack() {
+  command -v wasm-pack >/dev/null 2>&1 || cargo install wasm-pack --locked
+}
+
+# Headless Chromium and its WebDriver, for wasm-bindgen browser tests and end-to-end tests.
+ensure_browser() {
+  ensure_apt chromium chromium-driver
+}
+
+# Flags for Debian's chromium launcher (it reads CHROMIUM_FLAGS): root needs --no-sandbox,
+# and the closed network here needs background networking off.
+export CHROMIUM_FLAGS="--no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking --disable-component-update --disable-sync --no-first-run"
+
+# Node.js and npm come with the machine; check they are there and recent enough.
+ensure_node() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || ensure_apt nodejs npm
+}
