@@ -17,14 +17,18 @@ pub const BUCKETS: u32 = 100_000;
 /// assert_eq!(edgeflag::bucket("s", "u"), edgeflag::bucket("s", "u"));
 /// ```
 pub fn bucket(salt: &str, value: &str) -> u32 {
-    // Most salts and units are short: hash them from one stack buffer in a single call, and
-    // stream only the rare long ones (the streaming hasher gives the same digest).
+    // Most salts and units are short: hash them from one small stack buffer in a single call
+    // (cheap to set up), and stream only the rare long ones (the streaming hasher gives the
+    // same digest).
+    const SHORT: usize = 64;
     const INLINE: usize = 192;
     let total = salt.len() + 1 + value.len();
-    let h = if total <= INLINE {
+    let h = if total <= SHORT {
+        let mut buf = [0u8; SHORT];
+        xxh3_64(join(&mut buf, salt, value))
+    } else if total <= INLINE {
         let mut buf = [0u8; INLINE];
-        let joined = join(&mut buf, salt, value);
-        xxh3_64(joined)
+        xxh3_64(join(&mut buf, salt, value))
     } else {
         let mut hasher = Xxh3Default::new();
         hasher.update(salt.as_bytes());
@@ -42,14 +46,17 @@ fn scale(h: u64) -> u32 {
 
 /// Writes `salt.value` into `buf` (the caller guarantees it fits) and returns the used part.
 fn join<'b>(buf: &'b mut [u8], salt: &str, value: &str) -> &'b [u8] {
-    let mut n = 0;
-    for part in [salt.as_bytes(), b".", value.as_bytes()] {
-        for (dst, src) in buf.iter_mut().skip(n).zip(part) {
-            *dst = *src;
-        }
-        n += part.len();
+    let (s, v) = (salt.len(), value.len());
+    if let Some(dst) = buf.get_mut(..s) {
+        dst.copy_from_slice(salt.as_bytes());
     }
-    buf.get(..n).unwrap_or_default()
+    if let Some(dot) = buf.get_mut(s) {
+        *dot = b'.';
+    }
+    if let Some(dst) = buf.get_mut(s + 1..s + 1 + v) {
+        dst.copy_from_slice(value.as_bytes());
+    }
+    buf.get(..s + 1 + v).unwrap_or_default()
 }
 
 /// A unit rendered as text: strings as they are, safe integers in plain decimal.

@@ -12,6 +12,7 @@ use crate::snapshot::model::{Condition, Op};
 use crate::snapshot::{Snapshot, TARGETING_KEY};
 
 /// Whether `cond` holds for the context.
+#[inline]
 pub(crate) fn holds(snap: &Snapshot, cond: &Condition, attrs: &Attrs<'_>) -> bool {
     match &cond.op {
         Op::Exists => attrs.get(cond.attr).is_some() != cond.negate,
@@ -45,6 +46,7 @@ pub(crate) fn member(snap: &Snapshot, segment: u32, attrs: &Attrs<'_>) -> bool {
 }
 
 /// `Some(result)` when the operator can compare the value, `None` when it cannot.
+#[inline]
 fn test(op: &Op, v: &Value) -> Option<bool> {
     let Value::Array(items) = v else {
         return scalar(op, v);
@@ -60,6 +62,7 @@ fn test(op: &Op, v: &Value) -> Option<bool> {
     comparable.then_some(false)
 }
 
+#[inline]
 fn scalar(op: &Op, v: &Value) -> Option<bool> {
     match op {
         Op::In(set) => match v {

@@ -100,12 +100,13 @@ pub fn push_step(out: &mut String, step: Step<'_>) {
     }
 }
 
-/// Keys made of letters, digits, `-`, `_`, `:`, `/` and `@` read unambiguously after a dot.
+/// Keys made of ASCII letters, digits, `-`, `_`, `:`, `/`, `@` and `$` read unambiguously after a
+/// dot (ASCII only: Unicode tables would cost the wasm build several kilobytes).
 fn is_plain(key: &str) -> bool {
     !key.is_empty()
         && key
             .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ':' | '/' | '@' | '$'))
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '/' | '@' | '$'))
 }
 
 #[cfg(test)]

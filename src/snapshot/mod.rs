@@ -170,6 +170,11 @@ impl Snapshot {
         self.flag(key).map(|f| f.kind)
     }
 
+    /// Whether flag `key` has `trackEvents`: its evaluations are exposures to report.
+    pub fn tracks_events(&self, key: &str) -> bool {
+        self.flag(key).is_some_and(|f| f.track_events)
+    }
+
     /// The number of flags.
     pub fn len(&self) -> usize {
         self.flags.len()

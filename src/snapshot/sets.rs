@@ -5,8 +5,41 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 use hashbrown::HashMap;
 
-/// The hasher of every table in a compiled snapshot (xxh3, already linked for bucketing).
-pub(crate) type Hasher = xxhash_rust::xxh3::Xxh3DefaultBuilder;
+/// The hasher of every table in a compiled snapshot: one-shot xxh3 (already linked for
+/// bucketing) per written slice. The streaming xxh3 state is several hundred bytes to set up
+/// for every lookup; keys here are short and written in one piece, so one-shot is far cheaper.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Hasher;
+
+impl core::hash::BuildHasher for Hasher {
+    type Hasher = OneShot;
+
+    fn build_hasher(&self) -> OneShot {
+        OneShot(0)
+    }
+}
+
+/// Folds each written slice into the state with xxh3 seeded by the state so far.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct OneShot(u64);
+
+impl core::hash::Hasher for OneShot {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+    }
+
+    #[inline]
+    fn write_u8(&mut self, byte: u8) {
+        // `Hash for str` ends every key with 0xff; mixing it cheaply keeps prefixes distinct.
+        self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// Below this many entries a linear scan beats hashing.
 const LINEAR_MAX: usize = 8;
@@ -45,7 +78,7 @@ impl<V: Copy> StrMap<V> {
         match self {
             StrMap::Linear(entries) => entries
                 .iter()
-                .find(|(k, _)| k.as_ref() == key)
+                .find(|(k, _)| same_str(k, key))
                 .map(|(_, v)| *v),
             StrMap::Hashed(map) => map.get(key).copied(),
         }
@@ -66,6 +99,20 @@ impl<V: Copy> StrMap<V> {
             StrMap::Hashed(map) => map.len(),
         }
     }
+}
+
+/// String equality that compares short strings inline: most keys and attribute values are a
+/// few bytes, where calling `memcmp` costs more than the comparison itself.
+#[inline]
+pub(crate) fn same_str(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() <= 16 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    a == b
 }
 
 /// A set of strings.

@@ -25,13 +25,18 @@ impl Context {
         snapshot: Option<&Snapshot>,
         limits: &ContextLimits,
     ) -> Context {
-        let de = serde_wasm_bindgen::Deserializer::from(value.clone());
-        let compiled = match CoreContext::deserialize(de, limits) {
+        let ctx = super::convert::context_from_js(value, limits).and_then(|v| {
+            CoreContext::from_value(v, limits).map_err(|e| match e {
+                crate::Error::InvalidContext { message } => message,
+                other => other.to_string(),
+            })
+        });
+        let compiled = match ctx {
             Ok(ctx) => match snapshot {
                 Some(s) => CompiledContext::new(ctx, s),
                 None => CompiledContext::unbound(ctx),
             },
-            Err(e) => CompiledContext::invalid(e.to_string()),
+            Err(message) => CompiledContext::invalid(message),
         };
         Context {
             inner: RefCell::new(compiled),

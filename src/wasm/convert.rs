@@ -1,25 +1,154 @@
-//! Conversions between JavaScript values and the core's values and details.
+//! Conversions between JavaScript values and the core's values and details, written against
+//! js-sys directly: serde's generic (de)serialisers cost more wasm than the whole evaluator.
 
-use crate::json::Value;
-use crate::Details;
-use serde::Serialize;
-use wasm_bindgen::JsValue;
+use crate::json::{Number, Value};
+use crate::{ContextLimits, Details};
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
 
-/// Plain objects (not `Map`s) and ordinary numbers, as `JSON.parse` would give.
-fn serializer() -> serde_wasm_bindgen::Serializer {
-    serde_wasm_bindgen::Serializer::json_compatible()
+fn set(obj: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
 }
 
-/// A core value as a JavaScript value.
+/// A core value as a fresh JavaScript value (objects and arrays are new plain objects).
 pub(crate) fn value_to_js(v: &Value) -> JsValue {
-    v.serialize(&serializer()).unwrap_or(JsValue::NULL)
+    match v {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::Number(n) => JsValue::from_f64(n.as_f64()),
+        Value::String(s) => JsValue::from_str(s),
+        Value::Array(items) => items.iter().map(value_to_js).collect::<Array>().into(),
+        Value::Object(members) => {
+            let obj = Object::new();
+            for (k, v) in members {
+                set(&obj, k, &value_to_js(v));
+            }
+            obj.into()
+        }
+    }
 }
 
 /// Evaluation details as a plain object, with the caller's `default` where evaluation failed.
 pub(crate) fn details_to_js(d: &Details<'_, Option<&Value>>, default: &JsValue) -> JsValue {
-    let obj = d.serialize(&serializer()).unwrap_or(JsValue::NULL);
-    if d.value.is_none() {
-        let _ = js_sys::Reflect::set(&obj, &"value".into(), default);
+    let obj = Object::new();
+    set(
+        &obj,
+        "value",
+        &d.value.map_or_else(|| default.clone(), value_to_js),
+    );
+    if let Some(variant) = d.variant {
+        set(&obj, "variant", &variant.into());
     }
-    obj
+    set(&obj, "reason", &d.reason.as_str().into());
+    if let Some(code) = d.error_code {
+        set(&obj, "errorCode", &code.as_str().into());
+    }
+    if let Some(message) = &d.error_message {
+        set(&obj, "errorMessage", &message.as_str().into());
+    }
+    if let Some(id) = d.rule_id {
+        set(&obj, "ruleId", &id.into());
+    }
+    if let Some(index) = d.rule_index {
+        set(&obj, "ruleIndex", &JsValue::from_f64(f64::from(index)));
+    }
+    set(&obj, "inExperiment", &d.in_experiment.into());
+    let metadata = Object::new();
+    for (k, v) in d.flag_metadata {
+        set(&metadata, k, &value_to_js(v));
+    }
+    set(&obj, "flagMetadata", &metadata.into());
+    obj.into()
+}
+
+/// Reads a context object under `limits`: nesting, string sizes and the total number of
+/// values are bounded, so cyclic or huge inputs fail fast instead of exhausting the stack.
+pub(crate) fn context_from_js(v: &JsValue, limits: &ContextLimits) -> Result<Value, String> {
+    if !v.is_object() || Array::is_array(v) {
+        let kind = if Array::is_array(v) {
+            "an array".into()
+        } else {
+            js_type(v)
+        };
+        return Err(format!("a context must be an object, not {kind}"));
+    }
+    let mut budget = limits.max_values;
+    // The object itself is one level; attributes may nest `max_depth` more.
+    read(v, limits.max_depth + 1, limits, &mut budget)
+}
+
+fn js_type(v: &JsValue) -> String {
+    v.js_typeof()
+        .as_string()
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn read(
+    v: &JsValue,
+    depth: usize,
+    limits: &ContextLimits,
+    budget: &mut usize,
+) -> Result<Value, String> {
+    *budget = budget
+        .checked_sub(1)
+        .ok_or_else(|| format!("more than {} values", limits.max_values))?;
+    if v.is_null() || v.is_undefined() {
+        return Ok(Value::Null);
+    }
+    if let Some(b) = v.as_bool() {
+        return Ok(Value::Bool(b));
+    }
+    if let Some(n) = v.as_f64() {
+        if !n.is_finite() {
+            return Err(String::from("non-finite number"));
+        }
+        return Ok(Value::Number(Number::from_f64(n)));
+    }
+    if let Some(s) = v.as_string() {
+        if s.len() > limits.max_string_bytes {
+            return Err(format!(
+                "a string is longer than {} bytes",
+                limits.max_string_bytes
+            ));
+        }
+        return Ok(Value::String(s.into()));
+    }
+    if let Some(date) = v.dyn_ref::<js_sys::Date>() {
+        // Dates compare with before/after as RFC 3339 instants.
+        return match date.to_iso_string().as_string() {
+            Some(s) if !date.get_time().is_nan() => Ok(Value::String(s.into())),
+            _ => Err(String::from("invalid Date")),
+        };
+    }
+    if !v.is_object() {
+        return Err(format!("unsupported value of type {}", js_type(v)));
+    }
+    let depth = depth
+        .checked_sub(1)
+        .filter(|d| *d > 0)
+        .ok_or_else(|| format!("nesting deeper than {}", limits.max_depth))?;
+    if let Some(array) = v.dyn_ref::<Array>() {
+        let mut items = Vec::new();
+        for item in array.iter() {
+            items.push(read(&item, depth, limits, budget)?);
+        }
+        return Ok(Value::Array(items));
+    }
+    let mut members: Vec<(Box<str>, Value)> = Vec::new();
+    for key in Object::keys(v.unchecked_ref::<Object>()).iter() {
+        let name = key.as_string().unwrap_or_default();
+        if name.len() > limits.max_string_bytes {
+            return Err(format!(
+                "a key is longer than {} bytes",
+                limits.max_string_bytes
+            ));
+        }
+        let value = Reflect::get(v, &key).map_err(|_| format!("cannot read {name:?}"))?;
+        members.push((name.into(), read(&value, depth, limits, budget)?));
+    }
+    Ok(Value::Object(members))
 }

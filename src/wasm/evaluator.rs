@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 /// const ev = new Evaluator({ publicKeys: ["ed25519:..."], owner: "shop", environment: "production" });
 /// const info = ev.load(envelopeText, Date.now()); // throws EdgeflagError when refused
 /// const ctx = ev.context({ targetingKey: "u1", plan: "pro" });
-/// if (ev.bool("new-checkout", ctx, false)) { /* ... */ }
+/// if (ev.bool("new-checkout", ctx, false)) { showNewCheckout(); }
 /// ```
 ///
 /// Every method takes `&self` and keeps no borrow of its state while evaluating, so a trap in
@@ -158,6 +158,12 @@ impl Evaluator {
         self.snapshot()
             .map(|s| s.flag_keys().map(String::from).collect())
             .unwrap_or_default()
+    }
+
+    /// Whether flag `key` has `trackEvents` (its evaluations are exposures to report).
+    #[wasm_bindgen(js_name = tracksEvents)]
+    pub fn tracks_events(&self, key: &str) -> bool {
+        self.snapshot().is_some_and(|s| s.tracks_events(key))
     }
 
     /// When the next poll is due (ms since the epoch), or `undefined` when polling stopped.

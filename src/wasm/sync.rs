@@ -63,9 +63,11 @@ impl Evaluator {
             "network" => FailureKind::Network,
             "timeout" => FailureKind::Timeout,
             "aborted" => FailureKind::Aborted,
-            other => return Err(invalid_argument(&alloc::format!(
+            other => {
+                return Err(invalid_argument(&alloc::format!(
                 "unknown failure kind {other:?} (expected \"network\", \"timeout\" or \"aborted\")"
-            ))),
+            )))
+            }
         };
         self.drive(|m| outcome_to_js(&m.on_failure(kind, now as i64, random)))
     }

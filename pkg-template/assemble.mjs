@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Assembles the npm package in pkg/: builds the wasm with wasm-pack (target web, release, the
+// `wasm` feature), shrinks it with wasm-opt -Oz when binaryen is installed, copies the
+// template's package.json, README and thin ES modules, and prints the gzipped sizes.
+//
+//   node pkg-template/assemble.mjs            build and assemble
+//   node pkg-template/assemble.mjs --no-build  reassemble from the last wasm build
+//
+// One wasm build serves every runtime: the browser entry fetches it, Node.js reads it from
+// disk, workerd imports it as a module; all of them share the `web` target's glue.
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const template = dirname(fileURLToPath(import.meta.url));
+const root = dirname(template);
+const out = join(root, "pkg");
+const build = join(root, "target", "wasm-pack", "web");
+const WASM_OPT_FLAGS = ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+  "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue"];
+
+// Instantiates a wasm file with the glue and buckets a unit: a string that must not change.
+function smokeTest(file) {
+  const glue = join(out, "web", "edgeflag.js");
+  const script = `import { initSync, bucket } from ${JSON.stringify(glue)};
+    import { readFileSync } from "node:fs";
+    initSync({ module: readFileSync(${JSON.stringify(file)}) });
+    console.log(bucket("new-checkout", "user-3"));`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : `failed: ${r.stderr}`;
+}
+
+function run(cmd, args, options = {}) {
+  console.log(`$ ${cmd} ${args.join(" ")}`);
+  execFileSync(cmd, args, { stdio: "inherit", cwd: root, ...options });
+}
+
+const has = (cmd) => spawnSync(cmd, ["--version"], { stdio: "ignore" }).status === 0;
+
+if (!process.argv.includes("--no-build")) {
+  if (!has("wasm-pack")) {
+    console.error("wasm-pack is not installed: cargo install wasm-pack");
+    process.exit(1);
+  }
+  // --no-opt: wasm-pack would download its own binaryen; the system one runs below.
+  run("wasm-pack", ["build", "--target", "web", "--release", "--no-opt", "--no-pack", "--out-dir", build,
+    "--out-name", "edgeflag", "--", "--features", "wasm"]);
+}
+if (!existsSync(join(build, "edgeflag_bg.wasm"))) {
+  console.error(`no wasm build in ${build}: run without --no-build`);
+  process.exit(1);
+}
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(out, "web"), { recursive: true });
+for (const f of ["edgeflag.js", "edgeflag_bg.wasm"]) copyFileSync(join(build, f), join(out, "web", f));
+const wasm = join(out, "web", "edgeflag_bg.wasm");
+const baseline = smokeTest(wasm);
+if (baseline.startsWith("failed")) {
+  rmSync(out, { recursive: true, force: true });
+  console.error(`\nassemble: the wasm-bindgen output does not load in Node.js:\n${baseline}`);
+  process.exit(1);
+}
+if (has("wasm-opt")) {
+  const optimised = join(out, "web", "optimised.wasm");
+  run("wasm-opt", [...WASM_OPT_FLAGS, wasm, "-o", optimised]);
+  // Old binaryen releases (Debian's 108) mangle wasm-bindgen's externref table, and -Oz does
+  // not always beat rustc's opt-level "s" + LTO: keep its output only if it works and is smaller.
+  const works = smokeTest(optimised) === baseline;
+  const smaller = gzipSync(readFileSync(optimised)).length < gzipSync(readFileSync(wasm)).length;
+  if (works && smaller) copyFileSync(optimised, wasm);
+  else console.log(`wasm-opt output not used: ${works ? "not smaller gzipped" : "it does not run"}`);
+  rmSync(optimised);
+} else {
+  console.log("wasm-opt not found (apt-get install binaryen): the wasm is not size-optimised");
+}
+for (const f of readdirSync(join(template, "src"))) copyFileSync(join(template, "src", f), join(out, f));
+for (const f of ["package.json", "README.md"]) copyFileSync(join(template, f), join(out, f));
+
+// What a browser downloads: the entry, the modules it imports, the glue and the wasm.
+const ours = ["index.js", "api.js", "client.js", "options.js", "sync.js", "transport.js", "error.js"];
+const gz = (files) => gzipSync(Buffer.concat(files.map((f) => readFileSync(join(out, f)))), { level: 9 }).length;
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+console.log(`\npkg/ assembled in ${out}; gzipped sizes of what a browser loads:`);
+console.log(`  wasm             ${kib(gz(["web/edgeflag_bg.wasm"]))} (${kib(statSync(wasm).size)} raw)`);
+console.log(`  JS, all          ${kib(gz([...ours, "web/edgeflag.js"]))}`);
+console.log(`    wasm-bindgen   ${kib(gz(["web/edgeflag.js"]))} (web/edgeflag.js)`);
+console.log(`    edgeflag       ${kib(gz(ours))} (${ours.join(", ")})`);
+console.log(`  + openfeature.js ${kib(gz(["openfeature.js"]))}`);

@@ -1,0 +1,310 @@
+// The client applications use: evaluation (delegated to the wasm core, contexts compiled once
+// per object), forced values, exposures, events and ready(). Keeping the snapshot fresh is
+// sync.js's job. No flag is evaluated in JavaScript.
+
+import { Context, Evaluator } from "./web/edgeflag.js";
+import { EdgeflagError } from "./error.js";
+import { checkOptions, evaluatorOptions } from "./options.js";
+import { report, Sync } from "./sync.js";
+
+const EVENTS = ["ready", "change", "stale", "error", "recovered"];
+const MAX_EXPOSURES = 50_000;
+const NO_CONTEXT = Object.freeze({});
+const TYPES = { bool: "boolean", string: "string", number: "number", object: "object" };
+
+let wasmFailure;
+/** Used by the browser entry when WebAssembly cannot be loaded: clients then serve defaults. */
+export function wasmUnavailable(error) {
+  wasmFailure = new EdgeflagError("WASM_UNAVAILABLE", `edgeflag: WebAssembly could not be loaded (${error})`);
+}
+
+/**
+ * Creates a client: verified snapshots from `options.url` (polling with ETags, or an SSE
+ * stream), a last-known-good in storage, local evaluation. Throws an `EdgeflagError` with code
+ * `INVALID_ARGUMENT` or `INVALID_POLICY` when the options cannot work (bad key, no
+ * environment); never throws afterwards.
+ * @param {import("./index.js").ClientOptions} options
+ * @returns {EdgeflagClient}
+ */
+export function createClient(options) {
+  return new EdgeflagClient(options);
+}
+
+/** A feature-flag client. Create it with {@link createClient}. */
+export class EdgeflagClient {
+  #ev;
+  #o;
+  #listeners = new Map(EVENTS.map((e) => [e, new Set()]));
+  #contexts = new WeakMap();
+  #overrides = new Map();
+  #exposed = new Set();
+  #waiters = new Set();
+  #queue = [];
+  #constructing = true;
+  #units = new WeakMap();
+  #sync;
+  #closed = false;
+
+  constructor(options) {
+    this.#o = checkOptions(options);
+    const o = this.#o;
+    for (const [k, v] of Object.entries(o.overrides ?? {})) if (v !== undefined) this.#overrides.set(k, v);
+    if (wasmFailure) {
+      this.#queue.push(["error", { error: wasmFailure }]);
+    } else {
+      this.#ev = new Evaluator(evaluatorOptions(o));
+      this.#sync = new Sync(this.#ev, o, (type, extra) => this.#emit(type, extra), () => this.#settleWaiters());
+      this.#sync.start(Date.now());
+      if (o.testing && !this.#ev.info) this.#queue.push(["ready", {}]);
+    }
+    // Listeners attached right after createClient() still hear what happened during it.
+    this.#constructing = false;
+    queueMicrotask(() => this.#flush());
+  }
+
+  /** `NOT_READY`, `READY`, `STALE` (last-known-good served) or `ERROR` (defaults served). */
+  get status() {
+    if (!this.#ev) return "ERROR";
+    const s = this.#ev.status;
+    return s === "NOT_READY" && this.#o.testing ? "READY" : s;
+  }
+
+  /** The loaded snapshot: version, owner, environment, keyid, issuedAt, expiresAt, sha256, flags. */
+  get info() {
+    return this.#ev?.info;
+  }
+
+  /** Why the client is `STALE` or `ERROR`: `{ code, message }`, or `undefined`. */
+  get lastError() {
+    return this.#ev ? this.#ev.lastError : wasmFailure && { code: wasmFailure.code, message: wasmFailure.message };
+  }
+
+  /**
+   * Resolves `true` once a verified snapshot is served, `false` when `timeoutMs` passes first,
+   * the endpoint answered with a fatal status, or the client was closed. Never rejects.
+   * @param {number} [timeoutMs] no timeout when omitted
+   * @returns {Promise<boolean>}
+   */
+  ready(timeoutMs) {
+    if (this.#serving()) return Promise.resolve(true);
+    if (this.#closed || this.#stopped()) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const waiter = { resolve };
+      if (Number.isFinite(timeoutMs)) {
+        // Not unref'd: the caller is awaiting it, and it is bounded by the caller's timeout.
+        waiter.timer = setTimeout(() => this.#settle(waiter, false), Math.max(0, timeoutMs));
+      }
+      this.#waiters.add(waiter);
+    });
+  }
+
+  /**
+   * Listens to `ready`, `change`, `stale`, `error` or `recovered`. Returns a function that
+   * removes the listener.
+   */
+  on(type, listener) {
+    const set = this.#listeners.get(type);
+    if (!set) throw new EdgeflagError("INVALID_ARGUMENT", `unknown event "${type}" (one of ${EVENTS.join(", ")})`);
+    if (typeof listener !== "function") throw new EdgeflagError("INVALID_ARGUMENT", "listener must be a function");
+    set.add(listener);
+    return () => this.off(type, listener);
+  }
+
+  /** Removes a listener added with {@link on}. */
+  off(type, listener) {
+    this.#listeners.get(type)?.delete(listener);
+  }
+
+  /** Fetches now (de-duplicated with a request in flight); resolves when it has been handled. */
+  refresh() {
+    return this.#sync?.refresh() ?? Promise.resolve();
+  }
+
+  /**
+   * Does now what the client's timer would: polls if a poll is due, notices expiry. For
+   * runtimes whose timers do not outlive a request (Cloudflare Workers): call it per request,
+   * e.g. `ctx.waitUntil(client.refreshIfDue())`. Resolves when a poll it started is handled.
+   */
+  refreshIfDue() {
+    return this.#closed ? Promise.resolve() : (this.#sync?.tick() ?? Promise.resolve());
+  }
+
+  /** Stops timers, the stream and any request in flight. Evaluation keeps serving what is loaded. */
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#sync?.close();
+    for (const w of this.#waiters) this.#settle(w, false);
+  }
+
+  /** Compiles a context once for many evaluations (plain objects are also cached per object). */
+  context(attributes) {
+    return this.#ev ? this.#context(attributes) : attributes;
+  }
+
+  /** A boolean flag's value, or `defaultValue`. */
+  bool(key, context, defaultValue) {
+    return this.#value("bool", key, context, defaultValue);
+  }
+
+  /** A string flag's value, or `defaultValue`. */
+  string(key, context, defaultValue) {
+    return this.#value("string", key, context, defaultValue);
+  }
+
+  /** A number flag's value, or `defaultValue`. */
+  number(key, context, defaultValue) {
+    return this.#value("number", key, context, defaultValue);
+  }
+
+  /** An object flag's value, or `defaultValue`. */
+  object(key, context, defaultValue) {
+    return this.#value("object", key, context, defaultValue);
+  }
+
+  /** OpenFeature-shaped details: value, variant, reason, errorCode, errorMessage, ruleId, ... */
+  details(key, context, defaultValue) {
+    try {
+      const forced = this.#forced(key, defaultValue);
+      if (forced) return forced;
+      if (!this.#ev) return failed(defaultValue, wasmFailure.message);
+      if (this.#o.testing && !this.#ev.info) return plain(defaultValue, "DEFAULT");
+      const ctx = this.#context(context);
+      const d = this.#ev.details(String(key), ctx, defaultValue);
+      // Exposures: every served variant of a flag with trackEvents, once per (flag, variant, unit).
+      if (this.#o.onExposure && d.variant !== undefined && this.#ev.tracksEvents(String(key))) {
+        this.#expose(key, d, this.#units.get(ctx));
+      }
+      return d;
+    } catch (e) {
+      return failed(defaultValue, String(e));
+    }
+  }
+
+  /** Details of every flag, `{ [key]: details }` (no exposure events). */
+  all(context) {
+    try {
+      const out = this.#ev ? this.#ev.all(this.#context(context)) : {};
+      for (const [key, value] of this.#overrides) out[key] = plain(value, "STATIC", "override");
+      return out;
+    } catch {
+      return {};
+    }
+  }
+
+  /**
+   * Forces flag values (for tests, demos and QA): `override("new-checkout", true)` or
+   * `override({ "new-checkout": true })`; `undefined` removes one. Emits `change`.
+   */
+  override(keyOrFlags, value) {
+    const entries = typeof keyOrFlags === "string" ? [[keyOrFlags, value]] : Object.entries(keyOrFlags ?? {});
+    for (const [k, v] of entries) v === undefined ? this.#overrides.delete(k) : this.#overrides.set(k, v);
+    this.#emit("change", { overrides: entries.map(([k]) => k) });
+  }
+
+  /** Removes every forced value. Emits `change`. */
+  clearOverrides() {
+    const keys = [...this.#overrides.keys()];
+    this.#overrides.clear();
+    this.#emit("change", { overrides: keys });
+  }
+
+  #value(kind, key, context, defaultValue) {
+    try {
+      const typed = TYPES[kind] === typeof defaultValue && defaultValue !== null;
+      if (this.#overrides.size || this.#o.onExposure || !typed || !this.#ev) {
+        const d = this.details(key, context, defaultValue);
+        return typed || typeof d.value === TYPES[kind] ? d.value : defaultValue;
+      }
+      return this.#ev[kind](String(key), this.#context(context), defaultValue);
+    } catch {
+      return defaultValue;
+    }
+  }
+
+  #context(c) {
+    if (c instanceof Context) return c;
+    if (c === undefined) c = NO_CONTEXT;
+    if (typeof c !== "object" || c === null) return this.#ev.context(c);
+    let ctx = this.#contexts.get(c);
+    if (!ctx) {
+      ctx = this.#ev.context(c);
+      this.#contexts.set(c, ctx);
+      this.#units.set(ctx, c.targetingKey);
+    }
+    return ctx;
+  }
+
+  #forced(key, defaultValue) {
+    if (!this.#overrides.has(key)) return undefined;
+    const v = this.#overrides.get(key);
+    const want = defaultValue == null ? undefined : typeof defaultValue;
+    if (want && want !== typeof v) {
+      return { ...failed(defaultValue, `forced value of "${key}" is not a ${want}`), errorCode: "TYPE_MISMATCH" };
+    }
+    return plain(v, "STATIC", "override");
+  }
+
+  #expose(key, d, unit) {
+    const id = `${key}\u0000${d.variant}\u0000${unit}`;
+    if (this.#exposed.has(id)) return;
+    if (this.#exposed.size >= MAX_EXPOSURES) this.#exposed.clear();
+    this.#exposed.add(id);
+    const exposure = { flag: key, variant: d.variant, value: d.value, unit, reason: d.reason, ruleId: d.ruleId };
+    exposure.version = this.#ev.info?.version;
+    call(this.#o.onExposure, exposure);
+  }
+
+  #flush() {
+    const queued = this.#queue ?? [];
+    this.#queue = undefined;
+    for (const [type, extra] of queued) this.#emit(type, extra);
+  }
+
+  #emit(type, extra) {
+    if (this.#constructing) return void this.#queue.push([type, extra]);
+    if (this.#queue) this.#flush();
+    const event = { type, status: this.status, info: this.info, ...extra };
+    for (const fn of [...this.#listeners.get(type)]) call(fn, event);
+  }
+
+  #serving() {
+    return Boolean(this.#ev && (this.#ev.info || this.#o.testing));
+  }
+
+  // No snapshot is coming: WebAssembly is missing, a fatal status stopped the polling, or there
+  // is nothing to fetch from and storage had nothing.
+  #stopped() {
+    const { url, stream } = this.#o;
+    return !this.#sync || this.#sync.stopped || (!url && !stream && !this.#sync.restoring);
+  }
+
+  #settleWaiters() {
+    if (this.#serving()) for (const w of this.#waiters) this.#settle(w, true);
+    else if (this.#stopped()) for (const w of this.#waiters) this.#settle(w, false);
+  }
+
+  #settle(waiter, value) {
+    clearTimeout(waiter.timer);
+    this.#waiters.delete(waiter);
+    waiter.resolve(value);
+  }
+}
+
+function plain(value, reason, variant) {
+  const d = { value, reason, inExperiment: false, flagMetadata: {} };
+  if (variant) d.variant = variant;
+  return d;
+}
+
+function failed(value, message) {
+  return { ...plain(value, "ERROR"), errorCode: "GENERAL", errorMessage: message };
+}
+
+function call(fn, arg) {
+  try {
+    fn(arg);
+  } catch (e) {
+    report(e);
+  }
+}

@@ -1,0 +1,86 @@
+// Type declarations of the wasm core's classes: the verified evaluator without I/O, and the
+// sans-IO synchronisation the client (or an edge worker) drives.
+import type { Context, EvaluationDetails, FlagValue, SnapshotInfo, Status, TrustOptions } from "./index.js";
+
+/** Options of `new Evaluator()`: trust, limits and the synchronisation's timing. */
+export interface EvaluatorOptions extends TrustOptions {
+  pollIntervalMs?: number;
+  timeoutMs?: number;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  staleAfterMs?: number;
+}
+
+/** An envelope: JSON text or its bytes. */
+export type EnvelopeInput = string | Uint8Array | ArrayBuffer;
+
+/** The version and payload digest of the newest accepted snapshot: what refuses rollbacks. */
+export interface HighWater {
+  version: number;
+  /** SHA-256 of the payload, hex. */
+  sha256: string;
+}
+
+/** What to keep in storage as the last-known-good. */
+export interface Persisted {
+  envelope: string;
+  highWater: HighWater;
+  etag?: string;
+}
+
+/** The request to send: `If-None-Match` and when to give up. */
+export interface SyncRequest {
+  ifNoneMatch?: string;
+  timeoutMs: number;
+}
+
+/** What one input changed and what the host should do next. */
+export interface SyncOutcome {
+  status: Status;
+  /** Emit in order. */
+  events: ("ready" | "change" | "stale" | "error" | "recovered")[];
+  changed?: { from: number; to: number };
+  error?: { code: string; message: string };
+  /** Write `persisted()` to storage. */
+  persist: boolean;
+  /** Delete the stored copy: it failed re-verification. */
+  discardPersisted: boolean;
+  /** When the next poll is due (ms since the epoch); `null` after a fatal status. */
+  nextPollAt: number | null;
+  /** A poll is due now: call `beginRequest` and fetch. */
+  pollDue: boolean;
+  /** Call `tick` then (ms since the epoch); `null`: nothing scheduled. */
+  wakeAt: number | null;
+}
+
+/** Verifies snapshot envelopes signed by the owning backend and evaluates flags locally. */
+export declare class Evaluator {
+  /** Throws an `EdgeflagError` (`INVALID_ARGUMENT`, `INVALID_POLICY`) naming the wrong option. */
+  constructor(options: EvaluatorOptions);
+  /** Verifies and loads an envelope; throws an `EdgeflagError` naming the failed check and keeps what was loaded. */
+  load(envelope: EnvelopeInput, nowMs?: number): SnapshotInfo & { changed: boolean };
+  /** Compiles a context; never throws (an invalid one evaluates to defaults with `INVALID_CONTEXT`). */
+  context(attributes: unknown): Context;
+  bool(key: string, context: Context, defaultValue: boolean): boolean;
+  string(key: string, context: Context, defaultValue: string): string;
+  number(key: string, context: Context, defaultValue: number): number;
+  object<T extends FlagValue>(key: string, context: Context, defaultValue: T): T;
+  details(key: string, context: Context, defaultValue?: FlagValue | null): EvaluationDetails<FlagValue | null | undefined>;
+  all(context: Context): Record<string, EvaluationDetails<FlagValue | null>>;
+  readonly info: SnapshotInfo | undefined;
+  readonly status: Status;
+  readonly lastError: { code: string; message: string } | undefined;
+  flagKeys(): string[];
+  /** Whether the flag has `trackEvents` (its evaluations are exposures to report). */
+  tracksEvents(key: string): boolean;
+  start(nowMs: number): SyncOutcome;
+  restore(envelope: EnvelopeInput, highWater: HighWater | undefined, etag: string | undefined, nowMs: number): SyncOutcome;
+  beginRequest(nowMs: number): SyncRequest | undefined;
+  onResponse(status: number, etag: string | undefined, body: Uint8Array, nowMs: number, random: number): SyncOutcome;
+  onFailure(kind: "network" | "timeout" | "aborted", nowMs: number, random: number): SyncOutcome;
+  onStreamEvent(envelope: EnvelopeInput, nowMs: number): SyncOutcome;
+  tick(nowMs: number): SyncOutcome;
+  persisted(): Persisted | undefined;
+  /** Releases the wasm memory now instead of at garbage collection. */
+  free(): void;
+}

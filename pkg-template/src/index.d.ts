@@ -1,0 +1,256 @@
+// Type declarations of the `edgeflag` package (every runtime entry exports the same API).
+
+/** A JSON value, as flag variants and context attributes are. */
+export type JsonValue = boolean | number | string | null | JsonValue[] | { [key: string]: JsonValue };
+/** The value of a flag: boolean, string, number or object flags. */
+export type FlagValue = boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** What the client can serve: `READY`/`STALE` serve a verified snapshot, the others defaults. */
+export type Status = "NOT_READY" | "READY" | "STALE" | "ERROR";
+
+/** Why an evaluation returned its value (OpenFeature's reasons). */
+export type Reason =
+  | "STATIC"
+  | "DEFAULT"
+  | "TARGETING_MATCH"
+  | "SPLIT"
+  | "DISABLED"
+  | "PREREQUISITE_FAILED"
+  | "ERROR"
+  | (string & {});
+
+/** Why an evaluation failed (OpenFeature's error codes). */
+export type EvaluationErrorCode =
+  | "PROVIDER_NOT_READY"
+  | "PROVIDER_FATAL"
+  | "FLAG_NOT_FOUND"
+  | "PARSE_ERROR"
+  | "TYPE_MISMATCH"
+  | "TARGETING_KEY_MISSING"
+  | "INVALID_CONTEXT"
+  | "GENERAL";
+
+/** The result of one evaluation, shaped like OpenFeature's evaluation details. */
+export interface EvaluationDetails<T> {
+  /** The flag's value, or the caller's default when evaluation failed. */
+  value: T;
+  /** The variant served (`"override"` for a forced value). */
+  variant?: string;
+  reason: Reason;
+  errorCode?: EvaluationErrorCode;
+  errorMessage?: string;
+  /** The `id` of the rule that served the value. */
+  ruleId?: string;
+  /** The position of that rule in the flag's `rules`. */
+  ruleIndex?: number;
+  /** `true` when the flag has `trackEvents` and a rollout or schedule chose the value. */
+  inExperiment: boolean;
+  /** The flag's `metadata` from the snapshot. */
+  flagMetadata: Record<string, string | number | boolean>;
+}
+
+/**
+ * The attributes a flag is evaluated for. `targetingKey` is the conventional unit of
+ * bucketing (a string, or an integer). Plain objects are compiled once per object: treat a
+ * context as immutable and create a new object when attributes change.
+ */
+export interface EvaluationContext {
+  targetingKey?: string | number;
+  [attribute: string]: unknown;
+}
+
+/** What a snapshot the client loaded says about itself. */
+export interface SnapshotInfo {
+  version: number;
+  owner: string;
+  environment: string;
+  /** Hint naming the key that signed (first 16 hex of SHA-256 of the public key). */
+  keyid: string;
+  /** Milliseconds since the Unix epoch. */
+  issuedAt: number;
+  /** Milliseconds since the Unix epoch. */
+  expiresAt: number;
+  /** SHA-256 of the payload, hex. */
+  sha256: string;
+  /** The flag keys in the snapshot. */
+  flags: string[];
+  changed?: boolean;
+}
+
+/** The one error class of edgeflag, with a stable machine-readable `code`. */
+export declare class EdgeflagError extends Error {
+  constructor(code: string, message: string);
+  readonly name: "EdgeflagError";
+  /**
+   * Configuration: `INVALID_ARGUMENT`, `INVALID_POLICY`. Refused snapshots: `TOO_LARGE`,
+   * `INVALID_JSON`, `INVALID_SNAPSHOT`, `UNSUPPORTED_SCHEMA`, `INVALID_ENVELOPE`,
+   * `WRONG_PAYLOAD_TYPE`, `BAD_SIGNATURE`, `THRESHOLD_NOT_MET`, `WRONG_OWNER`,
+   * `WRONG_ENVIRONMENT`, `EXPIRED`, `ROLLBACK`, `VERSION_CONFLICT`. Transport: `HTTP_STATUS`,
+   * `FATAL_HTTP_STATUS`, `NETWORK`, `TIMEOUT`, `UNEXPECTED_NOT_MODIFIED`. Runtime:
+   * `WASM_UNAVAILABLE`.
+   */
+  readonly code: string;
+}
+
+/** Where the client keeps its last-known-good envelope: `localStorage` or anything alike. */
+export interface SnapshotStorage {
+  getItem(key: string): string | null | undefined | Promise<string | null | undefined>;
+  setItem(key: string, value: string): void | Promise<void>;
+  removeItem(key: string): void | Promise<void>;
+}
+
+/** The part of a `fetch` response the client reads. */
+export interface FetchResponse {
+  readonly status: number;
+  readonly ok: boolean;
+  readonly headers: { get(name: string): string | null };
+  readonly body: unknown;
+}
+
+/** A `fetch` function (the global one by default). */
+export type FetchFunction = {
+  bivariance(input: string, init: { headers: Record<string, string>; signal: unknown }): Promise<FetchResponse>;
+}["bivariance"];
+
+/** One exposure of a unit to an experiment variant, reported once per (flag, variant, unit). */
+export interface Exposure {
+  flag: string;
+  variant: string | undefined;
+  value: FlagValue;
+  /** The context's `targetingKey`. */
+  unit: string | number | undefined;
+  reason: Reason;
+  ruleId?: string;
+  /** The snapshot version that served it. */
+  version?: number;
+}
+
+/** Who the client trusts: the options of `new Evaluator()` and of `createClient()`. */
+export interface TrustOptions {
+  /** Pinned Ed25519 public keys, `"ed25519:<base64 of 32 bytes>"`. */
+  publicKeys: string[];
+  /** The environment snapshots must be for, e.g. `"production"`. */
+  environment: string;
+  /** The owning backend snapshots must come from. */
+  owner?: string;
+  /** Distinct pinned keys that must have signed (default 1). */
+  threshold?: number;
+  /** Allowance for clocks that disagree on expiry (default 300000 ms). */
+  clockSkewMs?: number;
+  /** Largest envelope accepted, in bytes (default 4 MiB). */
+  maxBytes?: number;
+}
+
+/** A `URL` (or anything with an `href`). */
+export interface UrlLike {
+  readonly href: string;
+}
+
+/** Options of {@link createClient}. */
+export interface ClientOptions extends TrustOptions {
+  /** The snapshot endpoint; without one the client serves `bootstrap` and storage only. */
+  url?: string | UrlLike;
+  /** Server-Sent Events: `true` for `url` itself (asked with `Accept: text/event-stream`), or another URL. */
+  stream?: boolean | string | UrlLike;
+  /** An envelope delivered with the page (JSON text, bytes or the parsed object). */
+  bootstrap?: string | Uint8Array | object;
+  /** Last-known-good storage; `localStorage` in browsers by default, none elsewhere; `null` for none. */
+  storage?: SnapshotStorage | null;
+  /** Storage key (default `edgeflag:<owner>:<environment>`). */
+  storageKey?: string;
+  /** Time between polls while everything works (default 30000). */
+  pollIntervalMs?: number;
+  /** Abort a request after this long (default 10000). */
+  timeoutMs?: number;
+  /** Ceiling of the first retry after a failure (default 1000); doubles per failure. */
+  minBackoffMs?: number;
+  /** Largest retry ceiling (default 300000). Retries wait a random time below the ceiling. */
+  maxBackoffMs?: number;
+  /** Turn `STALE` when the backend has not confirmed the snapshot for this long (default: never). */
+  staleAfterMs?: number;
+  /** Called once per (flag, variant, unit) when a flag with `trackEvents` serves a variant. */
+  onExposure?: (exposure: Exposure) => void;
+  /** The `fetch` to use (default: the global one). */
+  fetch?: FetchFunction;
+  /** Forced flag values, as {@link EdgeflagClient.override} sets them. */
+  overrides?: Record<string, FlagValue>;
+}
+
+/** Client events. */
+export type ClientEventType = "ready" | "change" | "stale" | "error" | "recovered";
+
+/** What a listener receives. */
+export interface ClientEvent {
+  type: ClientEventType;
+  status: Status;
+  info: SnapshotInfo | undefined;
+  /** `change`: the versions before and after (absent when only overrides changed). */
+  changed?: { from?: number; to: number };
+  /** `change` caused by {@link EdgeflagClient.override}: the keys forced or released. */
+  overrides?: string[];
+  /** `stale`/`error`: why. */
+  error?: EdgeflagError;
+}
+
+/** A context compiled for many evaluations (see {@link EdgeflagClient.context}). */
+export declare class Context {
+  private constructor();
+  /** Why the context is invalid (then every evaluation answers `INVALID_CONTEXT`), or `undefined`. */
+  readonly invalidReason: string | undefined;
+  /** Releases the wasm memory now instead of at garbage collection. */
+  free(): void;
+}
+
+/** A context argument: a plain object (compiled and cached per object) or a compiled {@link Context}. */
+export type ContextInput = EvaluationContext | Context;
+
+type Widen<T> = T extends boolean ? boolean : T extends string ? string : T extends number ? number : T;
+
+/** A feature-flag client; create it with {@link createClient}. Evaluation never throws. */
+export declare class EdgeflagClient {
+  private constructor();
+  /** `NOT_READY`, `READY`, `STALE` (last-known-good served) or `ERROR` (defaults served). */
+  readonly status: Status;
+  /** The loaded snapshot, if any. */
+  readonly info: SnapshotInfo | undefined;
+  /** Why the client is `STALE` or `ERROR`. */
+  readonly lastError: { code: string; message: string } | undefined;
+  /** Resolves `true` once a verified snapshot is served, `false` after `timeoutMs`, a fatal status or `close()`. Never rejects. */
+  ready(timeoutMs?: number): Promise<boolean>;
+  /** Adds a listener; returns a function that removes it. */
+  on(type: ClientEventType, listener: (event: ClientEvent) => void): () => void;
+  off(type: ClientEventType, listener: (event: ClientEvent) => void): void;
+  /** Fetches now (de-duplicated with a request in flight). */
+  refresh(): Promise<void>;
+  /** Polls if a poll is due (for runtimes whose timers do not outlive a request, e.g. `ctx.waitUntil(client.refreshIfDue())` in Workers). */
+  refreshIfDue(): Promise<void>;
+  /** Stops timers, the stream and requests; evaluation keeps serving what is loaded. */
+  close(): void;
+  /** Compiles a context once for many evaluations. */
+  context(attributes: EvaluationContext): Context;
+  bool(key: string, context: ContextInput | undefined, defaultValue: boolean): boolean;
+  string(key: string, context: ContextInput | undefined, defaultValue: string): string;
+  number(key: string, context: ContextInput | undefined, defaultValue: number): number;
+  object<T extends JsonValue>(key: string, context: ContextInput | undefined, defaultValue: T): T;
+  /** Details; the flag's type is checked against the default's (`undefined`/`null` accept any). */
+  details<T extends FlagValue>(key: string, context: ContextInput | undefined, defaultValue: T): EvaluationDetails<Widen<T>>;
+  details(key: string, context?: ContextInput, defaultValue?: null): EvaluationDetails<FlagValue | null | undefined>;
+  /** Details of every flag (value `null` where evaluation failed); reports no exposures. */
+  all(context?: ContextInput): Record<string, EvaluationDetails<FlagValue | null>>;
+  /** Forces a flag's value (`undefined` releases it); emits `change`. */
+  override(key: string, value: FlagValue | undefined): void;
+  override(flags: Record<string, FlagValue | undefined>): void;
+  /** Releases every forced value; emits `change`. */
+  clearOverrides(): void;
+}
+
+/**
+ * Creates a client. Throws an {@link EdgeflagError} (`INVALID_ARGUMENT`, `INVALID_POLICY`)
+ * when the options cannot work; nothing afterwards throws.
+ */
+export declare function createClient(options: ClientOptions): EdgeflagClient;
+
+/** The bucket (0 to 99999) a unit falls in for a salt: what rollouts and schedules use. */
+export declare function bucket(salt: string, value: string | number): number;
+
+export * from "./evaluator.js";

@@ -1,0 +1,73 @@
+// The options of createClient: checked once, with messages that name the option, so that a
+// client that cannot work fails at construction and nothing fails later.
+
+import { EdgeflagError } from "./error.js";
+
+/** Marks a client made by `edgeflag/testing`. */
+export const TESTING = Symbol("edgeflag.testing");
+
+/** Checks and normalises createClient's options (the core checks keys and the rest). */
+export function checkOptions(options) {
+  const bad = (message) => new EdgeflagError("INVALID_ARGUMENT", `createClient: ${message}`);
+  if (typeof options !== "object" || options === null) {
+    throw bad('options must be an object: { url, publicKeys: ["ed25519:..."], environment }');
+  }
+  const o = { ...options, testing: options[TESTING] === true };
+  if (o.url !== undefined && (o.url = href(o.url)) === undefined) throw bad("options.url must be a string or a URL");
+  if (o.stream === true) o.stream = o.url;
+  else if (o.stream === false || o.stream === undefined) o.stream = undefined;
+  else if ((o.stream = href(o.stream)) === undefined) throw bad("options.stream must be a boolean or a URL");
+  if (o.stream === undefined && options.stream === true) throw bad("options.stream: true needs options.url");
+  for (const name of ["pollIntervalMs", "timeoutMs", "minBackoffMs", "maxBackoffMs", "staleAfterMs", "maxBytes"]) {
+    const v = o[name];
+    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw bad(`options.${name} must be a positive integer`);
+  }
+  o.maxBytes ??= 4 * 1024 * 1024;
+  for (const name of ["onExposure", "fetch"]) {
+    if (o[name] !== undefined && typeof o[name] !== "function") throw bad(`options.${name} must be a function`);
+  }
+  if (o.url || o.stream) {
+    const f = o.fetch ?? globalThis.fetch;
+    if (typeof f !== "function") throw bad("no fetch() in this runtime: pass options.fetch");
+    o.fetch = o.fetch ?? ((...args) => globalThis.fetch(...args));
+  }
+  if (o.storage === undefined) o.storage = defaultStorage();
+  const s = o.storage;
+  if (s !== null && ["getItem", "setItem", "removeItem"].some((m) => typeof s?.[m] !== "function")) {
+    throw bad("options.storage must have getItem, setItem and removeItem (or be null)");
+  }
+  if (o.overrides !== undefined && (typeof o.overrides !== "object" || o.overrides === null)) {
+    throw bad("options.overrides must be an object of flag values");
+  }
+  if (o.storageKey !== undefined && typeof o.storageKey !== "string") throw bad("options.storageKey must be a string");
+  o.storageKey ??= `edgeflag:${o.owner ?? ""}:${o.environment}`;
+  if (o.bootstrap !== undefined && typeof o.bootstrap !== "string" && !(o.bootstrap instanceof Uint8Array)) {
+    if (typeof o.bootstrap !== "object" || o.bootstrap === null) throw bad("options.bootstrap must be an envelope");
+    o.bootstrap = JSON.stringify(o.bootstrap);
+  }
+  return o;
+}
+
+function href(url) {
+  if (typeof url === "string") return url;
+  return typeof url?.href === "string" ? url.href : undefined;
+}
+
+/** The options the wasm Evaluator takes. */
+export function evaluatorOptions(o) {
+  const out = { publicKeys: o.publicKeys, environment: o.environment, maxBytes: o.maxBytes };
+  for (const k of ["owner", "threshold", "clockSkewMs", "pollIntervalMs", "timeoutMs", "staleAfterMs", "minBackoffMs", "maxBackoffMs"]) {
+    if (o[k] !== undefined) out[k] = o[k];
+  }
+  return out;
+}
+
+// localStorage in browsers only: Node.js 22+ has one too, but it is shared by every program
+// run from the same file and warns when unconfigured. Reading it can throw (sandboxed frames).
+function defaultStorage() {
+  try {
+    return typeof window === "object" && typeof document === "object" && globalThis.localStorage ? globalThis.localStorage : null;
+  } catch {
+    return null;
+  }
+}

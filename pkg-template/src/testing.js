@@ -1,0 +1,30 @@
+// Test helpers for applications: a client with forced flag values and no backend, so that every
+// state of every flag can be tested without a network or a signing key.
+
+import "#edgeflag"; // initialises the wasm for this runtime
+import { createClient } from "./client.js";
+import { TESTING } from "./options.js";
+
+// RFC 8032's first test key, whose secret key is published: fine for a client that never
+// fetches anything (test clients have no url), never for a real one.
+const PLACEHOLDER_KEY = "ed25519:11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+
+/**
+ * A client that is `READY` at once and answers `flags` as forced values: `{ "new-checkout":
+ * true }`. Flags not listed answer the caller's default (reason `DEFAULT`), unless `bootstrap`
+ * (an envelope signed by a key in `publicKeys`) provides real ones. Change values with
+ * `client.override(key, value)`; every change emits `change`.
+ * @param {import("./testing.js").TestClientOptions} [options]
+ */
+export function createTestClient({ flags, ...options } = {}) {
+  return createClient({
+    environment: "test",
+    storage: null,
+    ...options,
+    overrides: { ...options.overrides, ...flags },
+    publicKeys: options.publicKeys ?? [PLACEHOLDER_KEY],
+    url: undefined,
+    stream: false,
+    [TESTING]: true,
+  });
+}

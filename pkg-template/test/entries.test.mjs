@@ -1,0 +1,52 @@
+// Each runtime entry of the package, selected by its export condition: workerd (the wasm
+// imported as a compiled module), browser (here without a way to fetch the wasm, which must
+// degrade to defaults, not throw), and Node.js.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { makeSigner, payload } from "./helpers/signer.mjs";
+
+const signer = makeSigner();
+const envelope = signer.envelope(payload());
+
+function run(args, script) {
+  const out = execFileSync(process.execPath, [...args, "--input-type=module", "-e", script], {
+    cwd: import.meta.dirname,
+    encoding: "utf8",
+  });
+  return JSON.parse(out);
+}
+
+const probe = `
+  import { createClient } from "edgeflag";
+  const entry = import.meta.resolve("edgeflag").split("/").pop();
+  const client = createClient({ publicKeys: [${JSON.stringify(signer.publicKey)}], environment: "production",
+    storage: null, bootstrap: ${JSON.stringify(envelope)} });
+  const errors = [];
+  client.on("error", (e) => errors.push(e.error.code));
+  const ready = await client.ready(100);
+  const details = client.details("new-checkout", { plan: "pro" }, false);
+  console.log(JSON.stringify({ entry, ready, status: client.status, value: details.value,
+    errorCode: details.errorCode ?? null, lastError: client.lastError?.code ?? null, errors }));`;
+
+test("workerd: the entry initialises from a compiled WebAssembly.Module", () => {
+  const r = run(["--conditions=workerd", "--import", "./helpers/wasm-as-module.mjs"], probe);
+  assert.deepEqual(r, { entry: "workerd.js", ready: true, status: "READY", value: true, errorCode: null, lastError: null, errors: [] });
+});
+
+test("browser: without WebAssembly the module still loads and every default is served", () => {
+  // Node's fetch cannot read the file: URL of the wasm, like a blocked asset in a browser.
+  const r = run(["--conditions=browser"], probe);
+  assert.equal(r.entry, "index.js");
+  assert.equal(r.ready, false);
+  assert.equal(r.status, "ERROR");
+  assert.equal(r.value, false);
+  assert.equal(r.errorCode, "GENERAL");
+  assert.equal(r.lastError, "WASM_UNAVAILABLE");
+  assert.deepEqual(r.errors, ["WASM_UNAVAILABLE"]);
+});
+
+test("node: the import condition loads the wasm from disk", () => {
+  const r = run([], probe);
+  assert.deepEqual(r, { entry: "node.js", ready: true, status: "READY", value: true, errorCode: null, lastError: null, errors: [] });
+});

@@ -1,0 +1,4 @@
+// Where the assembled package is: tests import it the way an application would.
+import { fileURLToPath } from "node:url";
+export const PKG = fileURLToPath(new URL("../../../pkg/", import.meta.url));
+export const VECTORS = fileURLToPath(new URL("../../../tests/vectors/", import.meta.url));

@@ -1,0 +1,171 @@
+// The package as users get it: `npm pack` of pkg/, installed into a fresh project, imported
+// from Node.js as ESM and CommonJS, and a TypeScript consumer compiled with `tsc --noEmit`.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PKG } from "./helpers/pkg.mjs";
+import { makeSigner, payload } from "./helpers/signer.mjs";
+
+const here = import.meta.dirname;
+const npm = (args, cwd) => execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const tsc = join(here, "node_modules", "typescript", "bin", "tsc");
+const versions = Object.fromEntries(
+  ["@openfeature/core", "@openfeature/web-sdk", "@openfeature/server-sdk", "@types/node"].map((name) => [
+    name,
+    JSON.parse(readFileSync(join(here, "node_modules", name, "package.json"), "utf8")).version,
+  ]),
+);
+
+let dir;
+let project;
+let packed;
+test.before(() => {
+  dir = mkdtempSync(join(tmpdir(), "edgeflag-consumer-"));
+  [packed] = JSON.parse(npm(["pack", PKG, "--pack-destination", dir, "--json"], dir));
+  project = join(dir, "app");
+  execFileSync("mkdir", [project]);
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
+  const sdks = Object.entries(versions).map(([n, v]) => `${n}@${v}`);
+  npm(["install", join(dir, packed.filename), ...sdks, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], project);
+});
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test("the tarball holds the modules, declarations, wasm and README, nothing else", () => {
+  const files = packed.files.map((f) => f.path).sort();
+  for (const f of ["index.js", "node.js", "node.cjs", "workerd.js", "client.js", "openfeature.js", "testing.js",
+    "index.d.ts", "openfeature.d.ts", "testing.d.ts", "web/edgeflag.js", "web/edgeflag_bg.wasm", "README.md", "package.json"]) {
+    assert.ok(files.includes(f), `missing ${f}`);
+  }
+  assert.deepEqual(files.filter((f) => /(^|\/)test\/|\.test\.|\.ts$|\.gitignore$/.test(f) && !f.endsWith(".d.ts")), []);
+  const pkg = JSON.parse(readFileSync(join(PKG, "package.json"), "utf8"));
+  assert.deepEqual(Object.keys(pkg.exports["."]), ["types", "workerd", "browser", "import", "require"]);
+});
+
+const signer = makeSigner();
+const envelope = signer.envelope(payload());
+const script = (kind) => `
+${kind === "esm" ? 'import { createClient, bucket, EdgeflagError } from "edgeflag";\nimport { createTestClient } from "edgeflag/testing";\nimport { EdgeflagServerProvider } from "edgeflag/openfeature";'
+    : 'const { createClient, bucket, EdgeflagError } = require("edgeflag");\nconst { createTestClient } = require("edgeflag/testing");\nconst { EdgeflagServerProvider } = require("edgeflag/openfeature");'}
+const client = createClient({ publicKeys: [${JSON.stringify(signer.publicKey)}], environment: "production",
+  bootstrap: ${JSON.stringify(envelope)} });
+const out = {
+  on: client.bool("new-checkout", { plan: "pro" }, false),
+  off: client.bool("new-checkout", { plan: "free" }, true),
+  status: client.status,
+  bucket: bucket("new-checkout", "user-3"),
+  forced: createTestClient({ flags: { x: "y" } }).string("x", {}, ""),
+  provider: new EdgeflagServerProvider(client).metadata.name,
+};
+try { createClient({ publicKeys: ["nope"] }); } catch (e) { out.error = e instanceof EdgeflagError && e.code; }
+${kind === "cjs" ? 'import("edgeflag").then((m) => { out.shared = m.EdgeflagError === EdgeflagError; console.log(JSON.stringify(out)); });' : "console.log(JSON.stringify(out));"}
+`;
+
+for (const kind of ["esm", "cjs"]) {
+  test(`the installed package works from Node.js (${kind})`, () => {
+    const file = join(project, kind === "esm" ? "main.mjs" : "main.cjs");
+    writeFileSync(file, script(kind));
+    const out = JSON.parse(execFileSync(process.execPath, [file], { cwd: project, encoding: "utf8" }));
+    assert.equal(out.on, true);
+    assert.equal(out.off, false);
+    assert.equal(out.status, "READY");
+    assert.ok(out.bucket >= 0 && out.bucket < 100000);
+    assert.equal(out.forced, "y");
+    assert.equal(out.provider, "edgeflag");
+    assert.equal(out.error, "INVALID_ARGUMENT");
+    if (kind === "cjs") assert.equal(out.shared, true, "require() and import share one module");
+  });
+}
+
+const consumer = `
+import { createClient, bucket, EdgeflagError, Evaluator } from "edgeflag";
+import type { ClientEvent, EvaluationDetails, Status, SnapshotInfo, Exposure, Context } from "edgeflag";
+import { EdgeflagServerProvider, EdgeflagWebProvider } from "edgeflag/openfeature";
+import { createTestClient } from "edgeflag/testing";
+import { OpenFeature } from "@openfeature/web-sdk";
+import { OpenFeature as ServerOpenFeature } from "@openfeature/server-sdk";
+
+const exposures: Exposure[] = [];
+const client = createClient({
+  url: "https://flags.example.com/snapshot",
+  publicKeys: ["ed25519:11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="],
+  environment: "production",
+  owner: "shop",
+  stream: true,
+  pollIntervalMs: 30_000,
+  storage: null,
+  onExposure: (e) => exposures.push(e),
+});
+const on: boolean = client.bool("new-checkout", { targetingKey: "u1", plan: "pro" }, false);
+const label: string = client.string("banner", undefined, "");
+const limit: number = client.number("limit", {}, 10);
+const layout: { cols: number } = client.object("layout", {}, { cols: 1 });
+const details: EvaluationDetails<boolean> = client.details("new-checkout", {}, false);
+const reason: string = details.reason;
+const ctx: Context = client.context({ targetingKey: "u1" });
+client.bool("new-checkout", ctx, false);
+const status: Status = client.status;
+const info: SnapshotInfo | undefined = client.info;
+const off = client.on("change", (e: ClientEvent) => console.log(e.changed?.to, e.error?.code));
+off();
+client.ready(1000).then((ready: boolean) => ready && client.close());
+const b: number = bucket("new-checkout", "u1");
+const ev = new Evaluator({ publicKeys: [], environment: "production" });
+ev.load("{}", Date.now()).version satisfies number;
+new EdgeflagError("X", "y").code satisfies string;
+OpenFeature.setProvider(new EdgeflagWebProvider(client));
+ServerOpenFeature.setProvider(new EdgeflagServerProvider({ publicKeys: [], environment: "production" }, { readyTimeoutMs: 1 }));
+const test = createTestClient({ flags: { "new-checkout": true } });
+test.override("new-checkout", false);
+// @ts-expect-error unknown event names are type errors
+client.on("nope", () => {});
+// @ts-expect-error a client needs an environment
+createClient({ publicKeys: [] });
+// @ts-expect-error the default decides the type
+const wrong: string = client.bool("x", {}, false);
+export { on, label, limit, layout, status, info, b, wrong, reason };
+`;
+
+test("the core declarations need neither DOM nor Node.js types", () => {
+  writeFileSync(join(project, "bare.ts"), `
+    import { createClient, type ClientOptions } from "edgeflag";
+    import { createTestClient } from "edgeflag/testing";
+    const options: ClientOptions = { url: "https://x.example/s", publicKeys: [], environment: "e" };
+    createClient(options).bool("f", { targetingKey: 1 }, false);
+    createTestClient({ flags: { f: true } }).close();
+  `);
+  const config = { compilerOptions: { strict: true, noEmit: true, target: "es2022", module: "nodenext", lib: ["es2022"], types: [] }, files: ["bare.ts"] };
+  writeFileSync(join(project, "tsconfig.bare.json"), JSON.stringify(config));
+  try {
+    execFileSync(process.execPath, [tsc, "-p", "tsconfig.bare.json"], { cwd: project, encoding: "utf8" });
+  } catch (e) {
+    assert.fail(`tsc failed:\n${e.stdout}${e.stderr}`);
+  }
+});
+
+for (const resolution of ["nodenext", "bundler"]) {
+  test(`a TypeScript consumer type-checks (moduleResolution ${resolution})`, () => {
+    writeFileSync(join(project, "consumer.ts"), consumer);
+    const config = {
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: "es2022",
+        module: resolution === "bundler" ? "esnext" : "nodenext",
+        moduleResolution: resolution,
+        lib: ["es2022", "dom"],
+        types: ["node"], // @openfeature/server-sdk's declarations need node:events
+        skipLibCheck: false,
+      },
+      files: ["consumer.ts"],
+    };
+    writeFileSync(join(project, `tsconfig.${resolution}.json`), JSON.stringify(config));
+    try {
+      execFileSync(process.execPath, [tsc, "-p", `tsconfig.${resolution}.json`], { cwd: project, encoding: "utf8" });
+    } catch (e) {
+      assert.fail(`tsc failed:\n${e.stdout}${e.stderr}`);
+    }
+  });
+}

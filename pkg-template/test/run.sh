@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Tests of the assembled npm package (node --test): vectors, envelope rejection, the client
+# against a real local HTTP server with injected faults, OpenFeature with the real SDKs, the
+# testing helpers, and `npm pack` installed into a fresh project (ESM, CommonJS, tsc).
+#
+# Usage: pkg-template/test/run.sh [--assemble] [test files...]
+#   Assembles pkg/ first when it is missing, older than its sources, or --assemble is given;
+#   installs this folder's dependencies with `npm ci` when they are missing or outdated.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(cd ../.. && pwd)
+
+assemble=0
+if [ "${1:-}" = "--assemble" ]; then
+  assemble=1
+  shift
+fi
+if [ ! -f "$ROOT/pkg/web/edgeflag_bg.wasm" ] || [ ! -f "$ROOT/pkg/package.json" ]; then
+  assemble=1
+elif [ -n "$(find "$ROOT/src" "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT/pkg-template/src" \
+  "$ROOT/pkg-template/package.json" "$ROOT/pkg-template/README.md" "$ROOT/pkg-template/assemble.mjs" \
+  -newer "$ROOT/pkg/package.json" -print -quit)" ]; then
+  assemble=1
+fi
+if [ "$assemble" = 1 ]; then
+  node "$ROOT/pkg-template/assemble.mjs"
+fi
+
+# `edgeflag` is a file: dependency on ../../pkg (a symlink), so tests import it by name and
+# exercise the package's exports conditions like an application would.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
+  || [ ! -e node_modules/edgeflag/package.json ]; then
+  npm ci --ignore-scripts --no-audit --no-fund
+fi
+
+if [ "$#" -eq 0 ]; then
+  set -- ./*.test.mjs
+fi
+exec node --test --test-timeout=120000 "$@"

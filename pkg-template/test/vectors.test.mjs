@@ -1,0 +1,76 @@
+// The shared vector files, through the assembled package: every runtime gives the same
+// buckets and the same evaluation details as the Rust core. Snapshots are signed here with
+// Node's crypto, so this also proves that a non-Rust signer interoperates.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { Evaluator, bucket } from "edgeflag";
+import { makeSigner } from "./helpers/signer.mjs";
+import { VECTORS } from "./helpers/pkg.mjs";
+
+const read = (name) => JSON.parse(readFileSync(VECTORS + name, "utf8"));
+
+test("every bucketing vector gives its bucket", () => {
+  const vectors = read("bucketing.json");
+  assert.ok(vectors.length > 100);
+  const wrong = vectors.filter((v) => bucket(v.salt, v.value) !== v.bucket);
+  assert.deepEqual(wrong.slice(0, 5), []);
+});
+
+/** Equality where errorMessage is free text (but must be present with an errorCode). */
+function same(actual, expected, name) {
+  if (actual?.errorCode) assert.ok(actual.errorMessage, `${name}: an error needs a message`);
+  const strip = (d) => {
+    const { errorMessage: _, ...rest } = d;
+    return rest;
+  };
+  assert.deepEqual(strip(actual), strip(expected), name);
+}
+
+test("every evaluation vector gives the expected details", (t) => {
+  const doc = read("evaluation.json");
+  const signer = makeSigner();
+  const evaluators = {};
+  for (const [name, payload] of Object.entries(doc.snapshots)) {
+    const ev = new Evaluator({ publicKeys: [signer.publicKey], environment: payload.environment, owner: payload.owner });
+    try {
+      ev.load(signer.envelope(payload), Date.now());
+      evaluators[name] = ev;
+    } catch (e) {
+      // A build without the `regex` feature refuses the snapshot that uses `matches`, clearly.
+      assert.equal(name, "regex", `snapshot ${name} does not load: ${e.message}`);
+      assert.match(e.message, /regex/);
+    }
+  }
+  const realNow = Date.now;
+  let ran = 0;
+  let skipped = 0;
+  try {
+    for (const c of doc.cases) {
+      if (c.snapshot === "regex" && !evaluators.regex) {
+        skipped++;
+        continue;
+      }
+      // The core never reads a clock: the binding passes Date.now(), which the case fixes.
+      Date.now = () => c.now;
+      const ev = c.snapshot === null ? new Evaluator({ publicKeys: [signer.publicKey], environment: "test" }) : evaluators[c.snapshot];
+      const ctx = ev.context(c.context);
+      if (c.all) {
+        const all = ev.all(ctx);
+        for (const [key, d] of Object.entries(c.expected)) same(all[key], d, `${c.name} (${key})`);
+        assert.deepEqual(Object.keys(all).sort(), Object.keys(c.expected).sort(), c.name);
+      } else {
+        same(ev.details(c.flag, ctx, c.default), c.expected, c.name);
+        // The typed getters agree with the details.
+        const getter = { boolean: "bool", string: "string", number: "number" }[c.type];
+        if (getter) assert.equal(ev[getter](c.flag, ctx, c.default), c.expected.value, `${c.name} (${getter})`);
+        if (c.type === "object") assert.deepEqual(ev.object(c.flag, ctx, c.default), c.expected.value, `${c.name} (object)`);
+      }
+      ran++;
+    }
+  } finally {
+    Date.now = realNow;
+  }
+  t.diagnostic(`${ran} cases ran, ${skipped} skipped (regex feature not in this build)`);
+  assert.ok(ran >= 340);
+});
