@@ -193,6 +193,20 @@ export class EdgeflagClient {
   }
 
   /**
+   * Every flag as it will evaluate at instant `at` (ms since the epoch): previews of scheduled
+   * ramps. No exposures; forced values apply as in `all()`.
+   */
+  allAt(context, at) {
+    try {
+      const out = this.#ev ? this.#ev.allAt(this.#context(context), Number(at)) : {};
+      for (const [key, value] of this.#overrides) out[key] = plain(value, "STATIC", "override");
+      return out;
+    } catch {
+      return {};
+    }
+  }
+
+  /**
    * Forces flag values (for tests, demos and QA): `override("new-checkout", true)` or
    * `override({ "new-checkout": true })`; `undefined` removes one. Emits `change`.
    */

@@ -71,6 +71,10 @@ export declare class Evaluator {
   readonly status: Status;
   readonly lastError: { code: string; message: string } | undefined;
   flagKeys(): string[];
+  /** Details of one flag as it evaluates at instant `at` (ms since the epoch), e.g. a ramp tomorrow. */
+  detailsAt(key: string, context: Context, defaultValue: FlagValue | null | undefined, at: number): EvaluationDetails<FlagValue | null | undefined>;
+  /** Every flag as it evaluates at instant `at` (ms since the epoch). */
+  allAt(context: Context, at: number): Record<string, EvaluationDetails<FlagValue | null>>;
   /** Whether the flag has `trackEvents` (its evaluations are exposures to report). */
   tracksEvents(key: string): boolean;
   start(nowMs: number): SyncOutcome;

@@ -232,6 +232,8 @@ export declare class EdgeflagClient {
   string(key: string, context: ContextInput | undefined, defaultValue: string): string;
   number(key: string, context: ContextInput | undefined, defaultValue: number): number;
   object<T extends JsonValue>(key: string, context: ContextInput | undefined, defaultValue: T): T;
+  /** Every flag as it will evaluate at instant `at` (ms since the epoch), e.g. a ramp's future. */
+  allAt(context: ContextInput | undefined, at: number): Record<string, EvaluationDetails<FlagValue | null>>;
   /** Details; the flag's type is checked against the default's (`undefined`/`null` accept any). */
   details<T extends FlagValue>(key: string, context: ContextInput | undefined, defaultValue: T): EvaluationDetails<Widen<T>>;
   details(key: string, context?: ContextInput, defaultValue?: null): EvaluationDetails<FlagValue | null | undefined>;

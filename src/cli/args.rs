@@ -3,6 +3,7 @@
 //! before any file is read.
 
 use crate::inputs::{parse_duration_ms, parse_instant, Instant};
+use crate::serve::args::ServeArgs;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -13,8 +14,9 @@ Exit codes:
   1  the input was refused or is invalid (failed verification, invalid payload,
      lint errors or, with --deny-warnings, warnings; a key file that already exists)
   2  usage error (bad arguments or option values, an unreadable or invalid key,
-     an input file that cannot be read)
-  3  I/O failure writing output (stdout, key files) or reading the OS random source";
+     an input file that cannot be read, an address serve cannot listen on)
+  3  I/O failure writing output (stdout, key files, serve's state directory) or
+     reading the OS random source";
 
 /// `edgeflag`: keys, signing, verification, evaluation and linting of signed flag snapshots.
 #[derive(Debug, Parser)]
@@ -31,7 +33,7 @@ pub(crate) struct Cli {
 }
 
 /// The subcommands. Each has its own argument struct and its own module with a `run`
-/// function, so a new one (the planned `serve`) is a variant, a struct and a module.
+/// function, so a new one is a variant, a struct and a module.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Generate an Ed25519 key pair: DIR/edgeflag.key (private, 0600) and DIR/edgeflag.pub.
@@ -49,6 +51,10 @@ pub(crate) enum Command {
     /// Load a payload and warn about what is probably a mistake.
     #[command(after_help = EXIT_CODES)]
     Lint(LintArgs),
+    /// Run the owning backend: sign the flags, serve them (ETag, SSE), watch the flags
+    /// file, and offer an admin API. With no options: an example with a development key.
+    #[command(after_help = EXIT_CODES)]
+    Serve(ServeArgs),
 }
 
 impl Command {
@@ -60,6 +66,7 @@ impl Command {
             Command::Verify(_) => "verify",
             Command::Eval(_) => "eval",
             Command::Lint(_) => "lint",
+            Command::Serve(_) => "serve",
         }
     }
 }

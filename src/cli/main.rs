@@ -1,5 +1,6 @@
 //! `edgeflag`, the command-line tool of the owning backend and of anyone debugging a
-//! snapshot: key generation, signing, verification, evaluation and linting.
+//! snapshot: key generation, signing, verification, evaluation, linting, and `serve`, the
+//! reference owning backend.
 //!
 //! The library reads no clock and no randomness; this binary is where the system clock (for
 //! `now`) and the operating system's random source (for key seeds) come in. Every failure is
@@ -14,6 +15,7 @@ mod inputs;
 mod keygen;
 mod lint;
 mod output;
+mod serve;
 mod sign;
 mod verify;
 
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Lint(args) => lint::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

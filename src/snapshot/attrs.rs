@@ -24,7 +24,7 @@ impl AttrTable {
     pub(crate) fn new() -> Self {
         let mut table = AttrTable {
             names: Vec::new(),
-            index: HashMap::with_hasher(Hasher::default()),
+            index: HashMap::with_hasher(Hasher),
             id: 0,
         };
         table.intern("targetingKey");

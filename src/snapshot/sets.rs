@@ -64,7 +64,7 @@ impl<V: Copy> StrMap<V> {
             }
             StrMap::Linear(uniq.into_boxed_slice())
         } else {
-            let mut map = HashMap::with_capacity_and_hasher(entries.len(), Hasher::default());
+            let mut map = HashMap::with_capacity_and_hasher(entries.len(), Hasher);
             for (k, v) in entries {
                 map.entry(k).or_insert(v);
             }

@@ -72,10 +72,29 @@ impl Evaluator {
 
     /// Details of every flag: `{ [flagKey]: details }` (value `null` where evaluation failed).
     pub fn all(&self, ctx: &Context) -> JsValue {
+        self.all_at(ctx, js_sys::Date::now())
+    }
+
+    /// Details of one flag as it evaluates at the instant `at` (ms since the epoch) instead of
+    /// now: what a scheduled ramp serves tomorrow, for previews and charts.
+    #[wasm_bindgen(js_name = detailsAt)]
+    pub fn details_at(&self, key: &str, ctx: &Context, default_value: JsValue, at: f64) -> JsValue {
+        let Some(s) = self.snapshot() else {
+            return details_to_js(&Details::not_ready(None), &default_value);
+        };
+        ctx.with(&s, |c| {
+            let d = s.details_typed(key, c, at as i64, expected_type(&default_value));
+            details_to_js(&d, &default_value)
+        })
+    }
+
+    /// Every flag as it evaluates at the instant `at` (ms since the epoch).
+    #[wasm_bindgen(js_name = allAt)]
+    pub fn all_at(&self, ctx: &Context, at: f64) -> JsValue {
         let out = js_sys::Object::new();
         if let Some(s) = self.snapshot() {
             ctx.with(&s, |c| {
-                for (key, d) in s.all(c, now()) {
+                for (key, d) in s.all(c, at as i64) {
                     let _ =
                         js_sys::Reflect::set(&out, &key.into(), &details_to_js(&d, &JsValue::NULL));
                 }

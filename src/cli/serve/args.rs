@@ -1,0 +1,75 @@
+//! `edgeflag serve`'s command line. Everything has a default, so `edgeflag serve` alone runs
+//! the embedded example with a throw-away key and a generated admin token.
+
+use crate::inputs::parse_duration_ms;
+use clap::Args;
+use std::path::PathBuf;
+
+/// The default `--listen`: loopback only, so a development server is not exposed by accident.
+pub(crate) const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
+
+/// `edgeflag serve [--flags FILE] [--key KEY] [--state DIR] [--listen ADDR]
+/// [--admin-token TOKEN] [--expires-in DURATION]`.
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// The flags document: a snapshot payload whose `version`, `issuedAt` and `expiresAt`
+    /// the server sets. It is watched: a valid edit is published within a second, an invalid
+    /// one is refused and the previous version kept. Admin changes are written back to it.
+    /// Without it: DIR/current.json from --state, else the embedded example.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) flags: Option<PathBuf>,
+    /// The signing key: an unencrypted PKCS#8 PEM file (`edgeflag keygen`). Without it a
+    /// fresh development key is generated and kept in memory only.
+    #[arg(long, value_name = "KEY")]
+    pub(crate) key: Option<PathBuf>,
+    /// The state directory (created if missing): the version counter (`version`), the audit
+    /// log (`audit.jsonl`) and the flags document last published (`current.json`). Without
+    /// it, state lives in memory and versions are floored by the clock.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) state: Option<PathBuf>,
+    /// The address to listen on; port 0 picks a free port (the actual address is printed).
+    #[arg(long, value_name = "ADDR", default_value = DEFAULT_LISTEN)]
+    pub(crate) listen: String,
+    /// The bearer token of the admin API. Without it a random token is generated and
+    /// printed: the admin API never runs unauthenticated.
+    // From the environment too, so the token need not appear in `ps`; its value is never
+    // shown by --help.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "EDGEFLAG_ADMIN_TOKEN",
+        hide_env_values = true
+    )]
+    pub(crate) admin_token: Option<String>,
+    /// How long each signed snapshot is valid (issuedAt + DURATION); the server re-signs
+    /// when less than half of it remains. At least 2s.
+    #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = parse_expires_in)]
+    pub(crate) expires_in: i64,
+}
+
+/// The shortest validity accepted: the server re-signs at half of it, so anything shorter
+/// would re-sign (and bump the version) many times a second.
+const MIN_EXPIRES_IN_MS: i64 = 2_000;
+
+/// clap value parser for `--expires-in`: a duration of at least two seconds.
+fn parse_expires_in(text: &str) -> Result<i64, String> {
+    let ms = parse_duration_ms(text)?;
+    if ms < MIN_EXPIRES_IN_MS {
+        return Err("must be at least 2s (the server re-signs at half of it)".to_owned());
+    }
+    Ok(ms)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+mod tests {
+    use super::parse_expires_in;
+
+    #[test]
+    fn validity_must_leave_room_for_re_signing() {
+        assert_eq!(parse_expires_in("7d"), Ok(604_800_000));
+        assert_eq!(parse_expires_in("2s"), Ok(2_000));
+        assert!(parse_expires_in("1s").is_err());
+        assert!(parse_expires_in("soon").is_err());
+    }
+}

@@ -1,0 +1,138 @@
+//! Crash-safe file writes: every state file (and the flags file, when admin changes are
+//! written back) is replaced atomically, so a reader — or a restart after `kill -9` — sees
+//! either the old contents or the new, never a torn mix.
+//!
+//! The recipe: write a temp file in the same directory (a rename is only atomic within one
+//! file system), `fsync` it (so the rename cannot land before the data), rename it over the
+//! target, then `fsync` the directory (so the rename itself survives a power cut). The temp
+//! file has a fixed name per target (`.NAME.edgeflag-tmp`): writes are serialised by the
+//! server, and one left behind by a crash is removed at the next start.
+
+use std::fs::{self, File, OpenOptions, Permissions};
+use std::io::{self, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// What follows the target's name in its temp file's name.
+const TEMP_SUFFIX: &str = ".edgeflag-tmp";
+
+/// The temp file a write of `path` goes through: `.NAME.edgeflag-tmp` next to it.
+pub(crate) fn temp_path(path: &Path) -> io::Result<PathBuf> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
+    let mut temp = std::ffi::OsString::from(".");
+    temp.push(name);
+    temp.push(TEMP_SUFFIX);
+    Ok(parent_dir(path).join(temp))
+}
+
+/// The directory holding `path` (`.` for a bare file name).
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Replaces `path` with `bytes` atomically and durably (see the module docs). `mode` is the
+/// file's permission bits; the temp file has them from its creation, so the contents are
+/// never more readable than the target will be.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+    let temp = temp_path(path)?;
+    let written = (|| {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(mode)
+            .open(&temp)?;
+        // Set again through the handle: the umask may have narrowed the mode at creation,
+        // and a stale temp file keeps its old mode.
+        file.set_permissions(Permissions::from_mode(mode))?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&temp, path)?;
+        sync_dir(&parent_dir(path))
+    })();
+    if written.is_err() {
+        // Nothing half-written may stay behind; after a successful rename there is no temp
+        // file left and this does nothing.
+        let _ = fs::remove_file(&temp);
+    }
+    written
+}
+
+/// `fsync`s a directory, which makes the creation, rename or removal of its entries durable.
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Removes the temp file a crash may have left behind for `path`; reports whether there
+/// was one.
+pub(crate) fn remove_stale_temp(path: &Path) -> io::Result<bool> {
+    match fs::remove_file(temp_path(path)?) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// The permission bits of `path`, or `default` when it does not exist yet; a file written
+/// back keeps the mode its owner gave it.
+pub(crate) fn mode_or(path: &Path, default: u32) -> u32 {
+    fs::metadata(path).map_or(default, |m| m.permissions().mode() & 0o7777)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("edgeflag-files-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn an_atomic_write_replaces_the_file_and_leaves_no_temp_file() {
+        let dir = scratch("replace");
+        let target = dir.join("version");
+        write_atomic(&target, b"1\n", 0o644).unwrap();
+        write_atomic(&target, b"2\n", 0o600).unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"2\n");
+        assert_eq!(
+            fs::metadata(&target).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        let names: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("version")]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_temp_file_left_by_a_crash_is_removed_and_never_read() {
+        let dir = scratch("stale");
+        let target = dir.join("current.json");
+        fs::write(temp_path(&target).unwrap(), b"{\"torn").unwrap();
+        assert!(remove_stale_temp(&target).unwrap());
+        assert!(!remove_stale_temp(&target).unwrap());
+        assert!(!target.exists());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_bare_file_name_lives_in_the_current_directory() {
+        assert_eq!(
+            temp_path(Path::new("flags.json")).unwrap(),
+            PathBuf::from("./.flags.json.edgeflag-tmp")
+        );
+    }
+}

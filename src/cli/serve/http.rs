@@ -1,0 +1,155 @@
+//! The routes, and the public one: `GET /snapshot`.
+//!
+//! `/snapshot` and `/snapshot/stream` are what browsers and edge workers fetch, from any
+//! origin: they answer CORS preflights and expose `ETag` (the envelope is signed and public;
+//! no credentials are involved). The admin routes send no CORS headers, so a browser page
+//! from another origin cannot read them.
+
+use super::admin;
+use super::app::App;
+use super::stream;
+use axum::extract::State;
+use axum::http::header::{
+    ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
+    ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, CACHE_CONTROL, CONTENT_TYPE, ETAG,
+    IF_NONE_MATCH,
+};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
+use axum::Router;
+use edgeflag::Value;
+use std::sync::Arc;
+
+/// The CORS headers of every public response.
+const CORS: [(axum::http::HeaderName, &str); 2] = [
+    (ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+    (ACCESS_CONTROL_EXPOSE_HEADERS, "ETag"),
+];
+
+/// Every route of the server.
+pub(crate) fn router(app: Arc<App>) -> Router {
+    let admin_routes = Router::new()
+        .route("/admin/flags", get(admin::flags))
+        .route("/admin/flags/{key}", patch(admin::patch))
+        .route("/admin/flags/{key}/kill", post(admin::kill))
+        .route("/admin/status", get(admin::status))
+        .route("/admin/audit", get(admin::audit))
+        // Only on matched routes: an unknown path is a 404 whoever asks.
+        .route_layer(middleware::from_fn_with_state(
+            app.clone(),
+            admin::authorize,
+        ));
+    Router::new()
+        .route("/snapshot", get(snapshot).options(preflight))
+        .route("/snapshot/stream", get(stream::stream).options(preflight))
+        .merge(admin_routes)
+        .fallback(not_found)
+        .with_state(app)
+}
+
+/// `GET /snapshot`: the envelope, or 304 when the client's `If-None-Match` names it.
+async fn snapshot(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    let current = app.current();
+    let cached = headers
+        .get_all(IF_NONE_MATCH)
+        .iter()
+        .any(|value| value.to_str().is_ok_and(|v| etag_matches(v, &current.etag)));
+    let common = (
+        CORS,
+        [
+            (ETAG, current.etag.clone()),
+            // Caches may keep it but must ask again (cheaply, with If-None-Match) each time.
+            (CACHE_CONTROL, "no-cache".to_owned()),
+        ],
+    );
+    if cached {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
+    }
+    (
+        StatusCode::OK,
+        common,
+        [(CONTENT_TYPE, "application/json")],
+        current.envelope.clone(),
+    )
+        .into_response()
+}
+
+/// Whether an `If-None-Match` value names `etag`: `*`, or a list in which one tag equals it
+/// (weak comparison, as RFC 9110 prescribes for If-None-Match: `W/` is ignored).
+fn etag_matches(header: &str, etag: &str) -> bool {
+    header
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+}
+
+/// The CORS preflight of the public routes (a client that sets `If-None-Match` or
+/// `Last-Event-ID` itself triggers one).
+async fn preflight() -> Response {
+    (
+        StatusCode::NO_CONTENT,
+        CORS,
+        [
+            (ACCESS_CONTROL_ALLOW_METHODS, "GET, HEAD, OPTIONS"),
+            (
+                ACCESS_CONTROL_ALLOW_HEADERS,
+                "If-None-Match, Last-Event-ID, Cache-Control",
+            ),
+            (ACCESS_CONTROL_MAX_AGE, "86400"),
+        ],
+    )
+        .into_response()
+}
+
+/// Any other path.
+async fn not_found() -> Response {
+    error(StatusCode::NOT_FOUND, "not_found", "no such route", None)
+}
+
+/// A JSON response.
+pub(crate) fn json(status: StatusCode, body: &Value) -> Response {
+    (status, [(CONTENT_TYPE, "application/json")], body.to_json()).into_response()
+}
+
+/// A JSON response from JSON text already made.
+pub(crate) fn json_text(status: StatusCode, body: String) -> Response {
+    (status, [(CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// An error response: `{"error": CODE, "message": ..., "field": ...}` (`field` only for a
+/// malformed request).
+pub(crate) fn error(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    field: Option<&str>,
+) -> Response {
+    let mut members = vec![
+        ("error".into(), Value::from(code)),
+        ("message".into(), Value::from(message)),
+    ];
+    if let Some(field) = field {
+        members.push(("field".into(), Value::from(field)));
+    }
+    json(status, &Value::Object(members))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+mod tests {
+    use super::etag_matches;
+
+    #[test]
+    fn if_none_match_compares_weakly_and_accepts_lists_and_star() {
+        let etag = "\"abc\"";
+        assert!(etag_matches("\"abc\"", etag));
+        assert!(etag_matches("W/\"abc\"", etag));
+        assert!(etag_matches("\"x\", \"abc\"", etag));
+        assert!(etag_matches("*", etag));
+        assert!(!etag_matches("\"abcd\"", etag));
+        assert!(!etag_matches("abc", etag));
+        assert!(!etag_matches("", etag));
+    }
+}

@@ -1,0 +1,26 @@
+//! End-to-end tests of `edgeflag serve` through the built binary: each test starts its own
+//! server on a free port (`--listen 127.0.0.1:0`, the bound address read from its output),
+//! talks HTTP/1.1 to it, and kills it when done. Waiting is polling with a generous timeout,
+//! never a fixed sleep.
+#![cfg(feature = "cli")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs,
+    unreachable_pub
+)]
+
+#[path = "serve/admin.rs"]
+mod admin;
+#[path = "serve/client.rs"]
+mod client;
+#[path = "serve/snapshot.rs"]
+mod snapshot;
+#[path = "serve/state.rs"]
+mod state;
+#[path = "serve/support.rs"]
+mod support;
+#[path = "serve/watch.rs"]
+mod watch;
