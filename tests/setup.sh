@@ -44,3 +44,9 @@ export CHROMIUM_FLAGS="--no-sandbox --disable-gpu --disable-dev-shm-usage --disa
 ensure_node() {
   command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || ensure_apt nodejs npm
 }
+
+# The nightly toolchain and cargo-fuzz, for the bounded fuzzing runs.
+ensure_fuzz() {
+  rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal || return 1
+  command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+}
