@@ -1,0 +1,97 @@
+// The worker's configuration, read from its vars and secrets. Every problem is collected
+// with a message naming the variable (never its value: URLs may carry tokens), so a
+// misconfigured deployment explains itself on /edgeflag/health instead of crashing.
+
+/** Refresh interval when `REFRESH_SECONDS` is unset. */
+export const DEFAULT_REFRESH_SECONDS = 30;
+
+let memo = { env: undefined, config: undefined };
+
+/**
+ * The configuration for `env`, computed once per isolate (Workers hand every request the
+ * same `env` object; a different one, e.g. in tests, is simply read again).
+ * @returns {{ snapshotUrl?: string, publicKeys: string[], owner?: string, environment?: string,
+ *   refreshSeconds: number, originUrl?: URL, canary?: { flag: string, originUrl: URL },
+ *   originConfigured: boolean, hasAssets: boolean, errors: string[], flagErrors: string[], key: string }}
+ */
+export function readConfig(env) {
+  if (memo.env !== env) memo = { env, config: parse(env ?? {}) };
+  return memo.config;
+}
+
+function parse(env) {
+  // Errors that stop flags (snapshot settings) and errors that stop routing are kept apart:
+  // with a working ORIGIN_URL, bad flag settings must not take the site down.
+  const flagErrors = [];
+  const errors = [];
+  const text = (name) => {
+    const v = env[name];
+    if (v === undefined || v === null) return undefined;
+    const s = String(v).trim();
+    return s === "" ? undefined : s;
+  };
+
+  const snapshotUrl = httpUrl(text("SNAPSHOT_URL"), "SNAPSHOT_URL", flagErrors, true);
+  const keysText = text("PUBLIC_KEYS");
+  const publicKeys = (keysText ?? "").split(",").map((k) => k.trim()).filter(Boolean);
+  if (publicKeys.length === 0) {
+    flagErrors.push('PUBLIC_KEYS is required: comma-separated "ed25519:<base64 of 32 bytes>" keys');
+  }
+  publicKeys.forEach((k, i) => {
+    if (!k.startsWith("ed25519:")) flagErrors.push(`PUBLIC_KEYS entry ${i + 1} must look like "ed25519:<base64>"`);
+  });
+  const owner = text("OWNER");
+  if (!owner) flagErrors.push("OWNER is required: the owning backend that signs the snapshots");
+  const environment = text("ENVIRONMENT");
+  if (!environment) flagErrors.push('ENVIRONMENT is required, e.g. "production"');
+
+  let refreshSeconds = DEFAULT_REFRESH_SECONDS;
+  const refresh = text("REFRESH_SECONDS");
+  if (refresh !== undefined) {
+    const n = Number(refresh);
+    if (Number.isFinite(n) && n >= 0.05 && n <= 86_400) refreshSeconds = n;
+    else flagErrors.push(`REFRESH_SECONDS must be a number of seconds between 0.05 and 86400 (default ${DEFAULT_REFRESH_SECONDS})`);
+  }
+
+  const origin = httpUrl(text("ORIGIN_URL"), "ORIGIN_URL", errors, false);
+  const originUrl = origin && new URL(origin);
+  const canaryFlag = text("CANARY_FLAG");
+  const canaryText = text("CANARY_ORIGIN_URL");
+  const canaryOrigin = httpUrl(canaryText, "CANARY_ORIGIN_URL", errors, false);
+  if (canaryFlag && !canaryText) errors.push("CANARY_FLAG is set but CANARY_ORIGIN_URL is not: set both for canary routing");
+  if (canaryText && !canaryFlag) errors.push("CANARY_ORIGIN_URL is set but CANARY_FLAG is not: set both for canary routing");
+  if ((canaryFlag || canaryText) && !text("ORIGIN_URL")) errors.push("canary routing needs ORIGIN_URL, the stable origin");
+  const canary = canaryFlag && canaryOrigin && originUrl ? { flag: canaryFlag, originUrl: new URL(canaryOrigin) } : undefined;
+
+  return {
+    snapshotUrl,
+    publicKeys,
+    owner,
+    environment,
+    refreshSeconds,
+    originUrl,
+    /** ORIGIN_URL is set (possibly to something unusable, then `errors` says so). */
+    originConfigured: text("ORIGIN_URL") !== undefined,
+    canary,
+    hasAssets: typeof env.ASSETS?.fetch === "function",
+    errors: [...flagErrors, ...errors],
+    flagErrors,
+    // Identifies the snapshot settings: a change (only possible in tests) builds a new store.
+    key: JSON.stringify([snapshotUrl, publicKeys, owner, environment, refreshSeconds]),
+  };
+}
+
+function httpUrl(value, name, errors, required) {
+  if (value === undefined) {
+    if (required) errors.push(`${name} is required: the owning backend's snapshot endpoint (https://...)`);
+    return undefined;
+  }
+  try {
+    const url = new URL(value);
+    if (url.protocol === "https:" || url.protocol === "http:") return url.href;
+  } catch {
+    // reported below
+  }
+  errors.push(`${name} must be an absolute http(s) URL`);
+  return undefined;
+}
