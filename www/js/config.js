@@ -1,0 +1,10 @@
+// What the page trusts and where it fetches. The demo writes its own copy of this file next to
+// the page with the backend's public key: a browser must never take its pinned keys from the
+// worker that serves it, or a compromised worker could vouch for its own snapshots.
+export default {
+  snapshotUrl: "/edgeflag/snapshot",
+  streamUrl: "/edgeflag/stream",
+  publicKeys: [],
+  owner: "demo-shop",
+  environment: "production",
+};

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# End-to-end tests of the demo in a real browser: edgeflag serve, the edge worker on workerd
+# (Miniflare) serving www/ with the bootstrap, and the page in Debian's Chromium driven by
+# playwright-core. The stack is started by www/stack.mjs, the same code as www/demo.sh.
+#
+# Usage: www/test/run.sh [test files...]
+#   Installs and builds what the demo needs (www/demo.sh --prepare), Debian's chromium
+#   (tests/setup.sh ensure_browser), this folder's dependencies with `npm ci` when missing or
+#   outdated; then runs node --test. The inspector screenshot goes to target/e2e/inspector.png.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(cd ../.. && pwd)
+. "$ROOT/tests/setup.sh"
+
+"$ROOT/www/demo.sh" --prepare
+ensure_browser
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
+  || [ ! -e node_modules/playwright-core/package.json ]; then
+  npm ci --ignore-scripts --no-audit --no-fund
+fi
+
+if [ "$#" -eq 0 ]; then
+  set -- ./*.test.mjs
+fi
+exec node --test --test-timeout=180000 --test-concurrency=1 "$@"
