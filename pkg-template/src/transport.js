@@ -14,14 +14,15 @@ export function backgroundTimer(fn, ms) {
 /**
  * One snapshot request. Resolves `{ status, etag, body }` with at most `maxBytes + 1` body
  * bytes (one more than allowed is enough for the core to refuse it as too large); rejects with
- * `"timeout"`, `"aborted"` or `"network"`.
+ * `"timeout"`, `"aborted"` or `"network"` (the sync machine's failure kinds). Exported as
+ * `edgeflag/transport` for hosts that drive an `Evaluator` themselves, such as edge workers.
  */
 export async function request(fetch, url, { ifNoneMatch, timeoutMs, maxBytes, signal }) {
   const ctrl = new AbortController();
   let timedOut = false;
   const timer = backgroundTimer(() => ((timedOut = true), ctrl.abort()), timeoutMs);
   const stop = () => ctrl.abort();
-  signal.addEventListener("abort", stop);
+  signal?.addEventListener("abort", stop);
   try {
     const headers = { accept: "application/json" };
     if (ifNoneMatch) headers["if-none-match"] = ifNoneMatch;
@@ -31,10 +32,10 @@ export async function request(fetch, url, { ifNoneMatch, timeoutMs, maxBytes, si
     else await res.body?.cancel().catch(() => {});
     return { status: res.status, etag: res.headers.get("etag") ?? undefined, body };
   } catch {
-    throw timedOut ? "timeout" : signal.aborted ? "aborted" : "network";
+    throw timedOut ? "timeout" : signal?.aborted ? "aborted" : "network";
   } finally {
     clearTimeout(timer);
-    signal.removeEventListener("abort", stop);
+    signal?.removeEventListener("abort", stop);
   }
 }
 

@@ -100,6 +100,19 @@ pub(crate) fn signing_key(path: &Path) -> Result<SigningKey, Failure> {
     SigningKey::from_pkcs8_pem(text).map_err(|e| Failure::usage(path.display(), policy_reason(e)))
 }
 
+/// A fresh signing key seeded from the operating system's random source (the library reads no
+/// randomness; the command does). The seed is wiped after use.
+pub(crate) fn fresh_signing_key() -> Result<SigningKey, Failure> {
+    let mut seed = Zeroizing::new([0u8; 32]);
+    getrandom::fill(seed.as_mut()).map_err(|e| {
+        Failure::new(
+            Exit::Io,
+            format!("cannot read the operating system's random source: {e}"),
+        )
+    })?;
+    Ok(SigningKey::from_seed(*seed))
+}
+
 /// The reason in a key or policy error, without the library's `trust policy: ` prefix,
 /// which would mislead next to a signing key and repeats the option name next to `--trust`.
 fn policy_reason(err: Error) -> String {

@@ -5,12 +5,10 @@
 use crate::args::KeygenArgs;
 use crate::exit::{CliResult, Exit, Failure};
 use crate::output::print_line;
-use edgeflag::envelope::SigningKey;
 use std::fs::{self, File, OpenOptions, Permissions};
 use std::io::{self, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
-use zeroize::Zeroizing;
 
 /// File name of the private key (PKCS#8 PEM).
 const PRIVATE_KEY_FILE: &str = "edgeflag.key";
@@ -30,14 +28,7 @@ pub(crate) fn run(args: &KeygenArgs) -> CliResult {
     }
     fs::create_dir_all(&args.out).map_err(|e| Failure::write(args.out.display(), &e))?;
 
-    let mut seed = Zeroizing::new([0u8; 32]);
-    getrandom::fill(seed.as_mut()).map_err(|e| {
-        Failure::new(
-            Exit::Io,
-            format!("cannot read the operating system's random source: {e}"),
-        )
-    })?;
-    let key = SigningKey::from_seed(*seed);
+    let key = crate::inputs::fresh_signing_key()?;
     let pem = key
         .to_pkcs8_pem()
         .map_err(|e| Failure::new(Exit::Io, e.to_string()))?;

@@ -6,7 +6,7 @@
 // verified at all waits for the origin, and at most FIRST_WAIT_MS.
 
 import { Evaluator } from "edgeflag";
-import { fetchEnvelope } from "./transport.js";
+import { request } from "edgeflag/transport";
 
 /** A snapshot request is aborted after this long (body included). */
 export const FETCH_TIMEOUT_MS = 5000;
@@ -134,7 +134,9 @@ export class SnapshotStore {
     }
     if (!req) return;
     this.#lastAttemptAt = now;
-    const flight = fetchEnvelope(this.#cfg.snapshotUrl, req, MAX_ENVELOPE_BYTES)
+    const fetchOnce = (url, init) => fetch(url, init);
+    const { ifNoneMatch, timeoutMs } = req;
+    const flight = request(fetchOnce, this.#cfg.snapshotUrl, { ifNoneMatch, timeoutMs, maxBytes: MAX_ENVELOPE_BYTES })
       .then(
         (r) => {
           const out = this.#input(() => this.#ev.onResponse(r.status, r.etag, r.body, Date.now(), Math.random()), ctx);

@@ -19,7 +19,6 @@ use edgeflag::{Limits, Snapshot, Value};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 use std::sync::Arc;
-use zeroize::Zeroizing;
 
 /// The flags document served when no `--flags` file (and no `DIR/current.json`) is given:
 /// a storefront's flags, for the demo page.
@@ -41,14 +40,7 @@ fn key(args: &ServeArgs) -> Result<(SigningKey, bool), Failure> {
     if let Some(path) = &args.key {
         return Ok((signing_key(path)?, false));
     }
-    let mut seed = Zeroizing::new([0u8; 32]);
-    getrandom::fill(seed.as_mut()).map_err(|e| {
-        Failure::new(
-            Exit::Io,
-            format!("cannot read the operating system's random source: {e}"),
-        )
-    })?;
-    Ok((SigningKey::from_seed(*seed), true))
+    Ok((crate::inputs::fresh_signing_key()?, true))
 }
 
 /// The admin token from `--admin-token` (or the environment), or a generated one.
