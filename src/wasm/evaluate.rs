@@ -61,13 +61,7 @@ impl Evaluator {
     /// against `defaultValue`'s (boolean, string, number, or object); pass `undefined` or
     /// `null` to accept any type.
     pub fn details(&self, key: &str, ctx: &Context, default_value: JsValue) -> JsValue {
-        let Some(s) = self.snapshot() else {
-            return details_to_js(&Details::not_ready(None), &default_value);
-        };
-        ctx.with(&s, |c| {
-            let d = s.details_typed(key, c, now(), expected_type(&default_value));
-            details_to_js(&d, &default_value)
-        })
+        self.details_at(key, ctx, default_value, js_sys::Date::now())
     }
 
     /// Details of every flag: `{ [flagKey]: details }` (value `null` where evaluation failed).
