@@ -54,7 +54,7 @@ pub use error::Error;
 pub use eval::{Details, ErrorCode, Reason};
 pub use json::Value;
 pub use limits::{ContextLimits, Limits};
-pub use snapshot::{FlagType, Header, Snapshot};
+pub use snapshot::{FlagId, FlagRef, FlagType, Header, Snapshot};
 
 /// The DSSE `payloadType` of an edgeflag snapshot (format v1).
 pub const PAYLOAD_TYPE: &str = "application/vnd.edgeflag.snapshot.v1+json";

@@ -59,12 +59,24 @@ test("every evaluation vector gives the expected details", (t) => {
         const all = ev.all(ctx);
         for (const [key, d] of Object.entries(c.expected)) same(all[key], d, `${c.name} (${key})`);
         assert.deepEqual(Object.keys(all).sort(), Object.keys(c.expected).sort(), c.name);
+        // values() is all() without the details; a failed evaluation is null.
+        const values = ev.values(ctx);
+        assert.deepEqual(Object.keys(values), Object.keys(all), `${c.name} (values keys)`);
+        for (const [key, d] of Object.entries(c.expected)) {
+          assert.deepEqual(values[key], d.errorCode ? null : d.value, `${c.name} (values.${key})`);
+        }
       } else {
         same(ev.details(c.flag, ctx, c.default), c.expected, c.name);
         // The typed getters agree with the details.
         const getter = { boolean: "bool", string: "string", number: "number" }[c.type];
         if (getter) assert.equal(ev[getter](c.flag, ctx, c.default), c.expected.value, `${c.name} (${getter})`);
         if (c.type === "object") assert.deepEqual(ev.object(c.flag, ctx, c.default), c.expected.value, `${c.name} (object)`);
+        // A flag handle gives the same answers as the key.
+        const flag = ev.flag(c.flag);
+        same(flag.details(ctx, c.default), c.expected, `${c.name} (handle details)`);
+        if (getter) assert.equal(flag[getter](ctx, c.default), c.expected.value, `${c.name} (handle ${getter})`);
+        if (c.type === "object") assert.deepEqual(flag.object(ctx, c.default), c.expected.value, `${c.name} (handle object)`);
+        flag.free();
       }
       ran++;
     }

@@ -6,8 +6,9 @@ use super::resolve::{resolve, Served};
 use super::serve::MissingUnit;
 use crate::context::CompiledContext;
 use crate::json::Value;
+use crate::snapshot::flag_ref::sealed::Lookup;
 use crate::snapshot::model::Flag;
-use crate::snapshot::{FlagType, Snapshot};
+use crate::snapshot::{FlagId, FlagRef, FlagType, Snapshot};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -34,12 +35,12 @@ impl Failure<'_> {
 impl Snapshot {
     fn run<'s>(
         &'s self,
-        key: &str,
+        flag: Option<&'s Flag>,
         ctx: &CompiledContext,
         now: i64,
         want: Option<FlagType>,
     ) -> Result<(&'s Flag, Served), Failure<'s>> {
-        let flag = self.flag(key).ok_or(Failure::NotFound)?;
+        let flag = flag.ok_or(Failure::NotFound)?;
         if let Some(want) = want {
             if want != flag.kind {
                 return Err(Failure::TypeMismatch(flag, want));
@@ -58,11 +59,22 @@ impl Snapshot {
         flag.variants.get(served.variant as usize).map(|v| &v.value)
     }
 
-    /// A boolean flag's value, or `default` on any failure.
-    pub fn bool(&self, key: &str, ctx: &CompiledContext, default: bool, now: i64) -> bool {
-        self.run(key, ctx, now, Some(FlagType::Boolean))
+    /// The value served for `flag` when it has type `want`: the one path behind the getters.
+    fn value_of<'s>(
+        &'s self,
+        flag: Option<&'s Flag>,
+        ctx: &CompiledContext,
+        now: i64,
+        want: FlagType,
+    ) -> Option<&'s Value> {
+        self.run(flag, ctx, now, Some(want))
             .ok()
             .and_then(|(f, s)| Self::served_value(f, &s))
+    }
+
+    /// A boolean flag's value, or `default` on any failure.
+    pub fn bool(&self, key: impl FlagRef, ctx: &CompiledContext, default: bool, now: i64) -> bool {
+        self.value_of(self.find(&key), ctx, now, FlagType::Boolean)
             .and_then(Value::as_bool)
             .unwrap_or(default)
     }
@@ -70,23 +82,19 @@ impl Snapshot {
     /// A string flag's value, or `default` on any failure.
     pub fn string<'a>(
         &'a self,
-        key: &str,
+        key: impl FlagRef,
         ctx: &CompiledContext,
         default: &'a str,
         now: i64,
     ) -> &'a str {
-        self.run(key, ctx, now, Some(FlagType::String))
-            .ok()
-            .and_then(|(f, s)| Self::served_value(f, &s))
+        self.value_of(self.find(&key), ctx, now, FlagType::String)
             .and_then(Value::as_str)
             .unwrap_or(default)
     }
 
     /// A number flag's value, or `default` on any failure.
-    pub fn number(&self, key: &str, ctx: &CompiledContext, default: f64, now: i64) -> f64 {
-        self.run(key, ctx, now, Some(FlagType::Number))
-            .ok()
-            .and_then(|(f, s)| Self::served_value(f, &s))
+    pub fn number(&self, key: impl FlagRef, ctx: &CompiledContext, default: f64, now: i64) -> f64 {
+        self.value_of(self.find(&key), ctx, now, FlagType::Number)
             .and_then(Value::as_f64)
             .unwrap_or(default)
     }
@@ -94,21 +102,19 @@ impl Snapshot {
     /// An object flag's value, or `default` on any failure.
     pub fn object<'a>(
         &'a self,
-        key: &str,
+        key: impl FlagRef,
         ctx: &CompiledContext,
         default: &'a Value,
         now: i64,
     ) -> &'a Value {
-        self.run(key, ctx, now, Some(FlagType::Object))
-            .ok()
-            .and_then(|(f, s)| Self::served_value(f, &s))
+        self.value_of(self.find(&key), ctx, now, FlagType::Object)
             .unwrap_or(default)
     }
 
     /// Details of a boolean flag.
     pub fn bool_details(
         &self,
-        key: &str,
+        key: impl FlagRef,
         ctx: &CompiledContext,
         default: bool,
         now: i64,
@@ -120,7 +126,7 @@ impl Snapshot {
     /// Details of a string flag.
     pub fn string_details<'a>(
         &'a self,
-        key: &str,
+        key: impl FlagRef,
         ctx: &CompiledContext,
         default: &'a str,
         now: i64,
@@ -132,7 +138,7 @@ impl Snapshot {
     /// Details of a number flag.
     pub fn number_details(
         &self,
-        key: &str,
+        key: impl FlagRef,
         ctx: &CompiledContext,
         default: f64,
         now: i64,
@@ -144,7 +150,7 @@ impl Snapshot {
     /// Details of an object flag.
     pub fn object_details<'a>(
         &'a self,
-        key: &str,
+        key: impl FlagRef,
         ctx: &CompiledContext,
         default: &'a Value,
         now: i64,
@@ -157,7 +163,7 @@ impl Snapshot {
     /// substitutes its default).
     pub fn details(
         &self,
-        key: &str,
+        key: impl FlagRef,
         ctx: &CompiledContext,
         now: i64,
     ) -> Details<'_, Option<&Value>> {
@@ -166,15 +172,17 @@ impl Snapshot {
 
     /// Details of every flag, in payload order.
     pub fn all(&self, ctx: &CompiledContext, now: i64) -> Vec<(&str, Details<'_, Option<&Value>>)> {
-        self.flags()
-            .iter()
-            .map(|f| (&*f.key, self.details_typed(&f.key, ctx, now, None)))
+        (0..self.len() as u32)
+            .filter_map(|i| {
+                let key = self.flag_key(FlagId(i))?;
+                Some((key, self.details_typed(FlagId(i), ctx, now, None)))
+            })
             .collect()
     }
 
     fn typed(
         &self,
-        key: &str,
+        key: impl FlagRef,
         ctx: &CompiledContext,
         now: i64,
         want: FlagType,
@@ -186,12 +194,25 @@ impl Snapshot {
     /// behind every other details method, for bindings whose callers state the type at run time.
     pub fn details_typed(
         &self,
-        key: &str,
+        key: impl FlagRef,
         ctx: &CompiledContext,
         now: i64,
         want: Option<FlagType>,
     ) -> Details<'_, Option<&Value>> {
-        match self.run(key, ctx, now, want) {
+        self.details_of(self.find(&key), &key, ctx, now, want)
+    }
+
+    /// [`Snapshot::details_typed`] once the flag is looked up (not generic, so that it is
+    /// compiled once whatever names the flag).
+    fn details_of<'s>(
+        &'s self,
+        flag: Option<&'s Flag>,
+        key: &dyn Lookup,
+        ctx: &CompiledContext,
+        now: i64,
+        want: Option<FlagType>,
+    ) -> Details<'s, Option<&'s Value>> {
+        match self.run(flag, ctx, now, want) {
             Ok((flag, served)) => Details {
                 value: Self::served_value(flag, &served),
                 variant: flag.variants.get(served.variant as usize).map(|v| &*v.name),
@@ -218,12 +239,17 @@ impl Snapshot {
         }
     }
 
-    fn describe<'s>(&'s self, key: &str, failure: Failure<'s>) -> (String, Option<&'s Flag>) {
+    fn describe<'s>(
+        &'s self,
+        name: &dyn Lookup,
+        failure: Failure<'s>,
+    ) -> (String, Option<&'s Flag>) {
         match failure {
-            Failure::NotFound => (format!("flag \"{key}\" is not in the snapshot"), None),
+            Failure::NotFound => (format!("{} is not in the snapshot", name.describe()), None),
             Failure::TypeMismatch(flag, want) => (
                 format!(
-                    "flag \"{key}\" is of type {}, not {}",
+                    "flag \"{}\" is of type {}, not {}",
+                    flag.key,
                     flag.kind.as_str(),
                     want.as_str()
                 ),
@@ -233,10 +259,11 @@ impl Snapshot {
                 (format!("invalid context: {reason}"), Some(flag))
             }
             Failure::MissingUnit(flag, MissingUnit(attr)) => {
-                let name = self.attr_table().name(attr).unwrap_or("targetingKey");
+                let unit = self.attr_table().name(attr).unwrap_or("targetingKey");
                 (
                     format!(
-                        "flag \"{key}\" splits by \"{name}\", which the context lacks (a string or an integer is needed)"
+                        "flag \"{}\" splits by \"{unit}\", which the context lacks (a string or an integer is needed)",
+                        flag.key
                     ),
                     Some(flag),
                 )

@@ -2,15 +2,17 @@
 //! duplicate keys, invalid UTF-8 and over-deep nesting, and names the path of every error; a
 //! compact writer; and the [`Value`] type that flag variants and contexts are made of.
 
+mod exact;
 mod number;
 mod parse;
 pub mod path;
 mod serde_impl;
-mod write;
+pub(crate) mod write;
 
 pub use number::Number;
 pub use parse::{parse, JsonLimits};
 pub use serde_impl::ValueSeed;
+pub use write::{Exact, FloatText, Shortest};
 
 use alloc::boxed::Box;
 use alloc::string::String;

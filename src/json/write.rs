@@ -14,10 +14,49 @@ enum Open<'a> {
     Object(core::slice::Iter<'a, (Box<str>, Value)>),
 }
 
-/// Appends the compact JSON text of `v` to `out`.
+/// How floats that are not integers are written.
+pub trait FloatText: sealed::Sealed {
+    #[doc(hidden)]
+    fn write(f: f64, out: &mut String);
+}
+
+/// Floats as `JSON.stringify` writes them: the shortest digits that read back the same.
+#[derive(Clone, Copy, Debug)]
+pub struct Shortest;
+
+/// Floats as their exact decimal expansion: reads back the same, linking no float
+/// formatting (for text that a host parses at once, as the wasm bindings do).
+#[derive(Clone, Copy, Debug)]
+pub struct Exact;
+
+impl FloatText for Shortest {
+    fn write(f: f64, out: &mut String) {
+        write_f64(f, out);
+    }
+}
+
+impl FloatText for Exact {
+    fn write(f: f64, out: &mut String) {
+        super::exact::write_exact(f, out);
+    }
+}
+
+mod sealed {
+    /// Only the two styles above exist.
+    pub trait Sealed {}
+    impl Sealed for super::Shortest {}
+    impl Sealed for super::Exact {}
+}
+
+/// Appends the compact JSON text of `v` to `out`, byte-for-byte as `JSON.stringify` would.
+pub(crate) fn write_value(v: &Value, out: &mut String) {
+    write_value_as::<Shortest>(v, out);
+}
+
+/// Appends the compact JSON text of `v` to `out`, floats written in style `F`.
 ///
 /// Iterative, like the parser, so the depth of a value never turns into call-stack depth.
-pub(crate) fn write_value(v: &Value, out: &mut String) {
+pub(crate) fn write_value_as<F: FloatText>(v: &Value, out: &mut String) {
     // Each open container and whether its next child is the first (no comma before it).
     let mut stack: Vec<(Open<'_>, bool)> = Vec::new();
     let mut next = Some(v);
@@ -31,7 +70,7 @@ pub(crate) fn write_value(v: &Value, out: &mut String) {
                 out.push('{');
                 stack.push((Open::Object(members.iter()), true));
             }
-            Some(scalar) => write_scalar(scalar, out),
+            Some(scalar) => write_scalar::<F>(scalar, out),
             None => {}
         }
         let Some((open, first)) = stack.last_mut() else {
@@ -63,12 +102,12 @@ pub(crate) fn write_value(v: &Value, out: &mut String) {
     }
 }
 
-fn write_scalar(v: &Value, out: &mut String) {
+fn write_scalar<F: FloatText>(v: &Value, out: &mut String) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
-        Value::Number(n) => write_number(n, out),
+        Value::Number(n) => write_number_as::<F>(n, out),
         Value::String(s) => write_string(s, out),
         // Containers are handled by `write_value`; writing them here would recurse.
         Value::Array(_) | Value::Object(_) => {}
@@ -76,7 +115,13 @@ fn write_scalar(v: &Value, out: &mut String) {
 }
 
 /// Writes a number: integers exactly, floats as JavaScript would.
+#[cfg(test)]
 pub(crate) fn write_number(n: &Number, out: &mut String) {
+    write_number_as::<Shortest>(n, out);
+}
+
+/// Writes a number: integers exactly, floats in style `F`.
+fn write_number_as<F: FloatText>(n: &Number, out: &mut String) {
     if n.is_integer_repr() {
         if let Some(u) = n.as_u64() {
             let _ = write!(out, "{u}");
@@ -87,7 +132,7 @@ pub(crate) fn write_number(n: &Number, out: &mut String) {
             return;
         }
     }
-    write_f64(n.as_f64(), out);
+    F::write(n.as_f64(), out);
 }
 
 /// Writes `f` the way ECMAScript's `Number::toString` does (which `JSON.stringify` uses),

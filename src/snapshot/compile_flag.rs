@@ -59,6 +59,12 @@ pub(crate) fn flag(
     };
     let track_events = read::flag_or(m, "trackEvents", false, p)?;
     let (metadata, expires_at) = metadata(m, p)?;
+    // Prerequisites that read the clock are added once every flag has compiled.
+    let reads_clock = rules
+        .iter()
+        .map(|r| &r.serve)
+        .chain(core::iter::once(&default_serve))
+        .any(|s| matches!(s, Serve::Schedule(_)));
     Ok(Flag {
         key: key.into(),
         kind,
@@ -72,6 +78,7 @@ pub(crate) fn flag(
         track_events,
         metadata,
         expires_at,
+        reads_clock,
     })
 }
 

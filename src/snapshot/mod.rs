@@ -7,6 +7,7 @@ mod compile_flag;
 mod compile_segment;
 mod compile_serve;
 mod compiler;
+pub(crate) mod flag_ref;
 mod graph;
 mod header;
 pub(crate) mod model;
@@ -15,6 +16,7 @@ pub(crate) mod sets;
 
 pub(crate) use attrs::TARGETING_KEY;
 pub use attrs::{AttrId, AttrTable};
+pub use flag_ref::{FlagId, FlagRef};
 pub use header::Header;
 
 use crate::context::{CompiledContext, Context};
@@ -133,6 +135,7 @@ impl Snapshot {
             flags.push(compile_flag::flag(&mut c, i, key, v, &fp.key(key))?);
         }
         graph::check(&flags, &segments, limits)?;
+        propagate_clock(&mut flags);
         let flag_index = c.flag_index;
         let mut attrs = c.attrs;
         attrs.seal();
@@ -165,14 +168,38 @@ impl Snapshot {
         self.flags.iter().map(|f| &*f.key)
     }
 
-    /// The type of flag `key`.
-    pub fn flag_type(&self, key: &str) -> Option<FlagType> {
-        self.flag(key).map(|f| f.kind)
+    /// The id of flag `key` in this snapshot, for evaluations that skip the key lookup.
+    pub fn flag_id(&self, key: &str) -> Option<FlagId> {
+        self.flag_index
+            .get(key)
+            .filter(|i| (*i as usize) < self.flags.len())
+            .map(FlagId)
     }
 
-    /// Whether flag `key` has `trackEvents`: its evaluations are exposures to report.
-    pub fn tracks_events(&self, key: &str) -> bool {
-        self.flag(key).is_some_and(|f| f.track_events)
+    /// The key of the flag `id` names.
+    pub fn flag_key(&self, id: FlagId) -> Option<&str> {
+        self.flag_at(id.0).map(|f| &*f.key)
+    }
+
+    /// The type of the named flag.
+    pub fn flag_type(&self, key: impl FlagRef) -> Option<FlagType> {
+        self.find(&key).map(|f| f.kind)
+    }
+
+    /// Whether the named flag has `trackEvents`: its evaluations are exposures to report.
+    pub fn tracks_events(&self, key: impl FlagRef) -> bool {
+        self.find(&key).is_some_and(|f| f.track_events)
+    }
+
+    /// Whether evaluating the named flag reads `now` (it or a prerequisite serves a
+    /// schedule): hosts whose clock is costly to read can pass any instant otherwise.
+    pub fn reads_clock(&self, key: impl FlagRef) -> bool {
+        self.find(&key).is_some_and(|f| f.reads_clock)
+    }
+
+    /// Whether evaluating any flag reads `now`.
+    pub fn any_reads_clock(&self) -> bool {
+        self.flags.iter().any(|f| f.reads_clock)
     }
 
     /// The number of flags.
@@ -183,12 +210,6 @@ impl Snapshot {
     /// Whether the snapshot has no flags.
     pub fn is_empty(&self) -> bool {
         self.flags.is_empty()
-    }
-
-    pub(crate) fn flag(&self, key: &str) -> Option<&Flag> {
-        self.flag_index
-            .get(key)
-            .and_then(|i| self.flags.get(i as usize))
     }
 
     pub(crate) fn flag_at(&self, index: u32) -> Option<&Flag> {
@@ -204,6 +225,31 @@ impl Snapshot {
     }
 }
 
+/// Marks flags whose prerequisites (at any depth) read the clock. The graph is acyclic and at
+/// most `max_dependency_depth` deep (checked before), so the passes end.
+fn propagate_clock(flags: &mut [Flag]) {
+    loop {
+        let mut changed = false;
+        for i in 0..flags.len() {
+            let Some(flag) = flags.get(i) else { break };
+            if flag.reads_clock {
+                continue;
+            }
+            let inherited = flag
+                .prerequisites
+                .iter()
+                .any(|p| flags.get(p.flag as usize).is_some_and(|f| f.reads_clock));
+            if let (true, Some(f)) = (inherited, flags.get_mut(i)) {
+                f.reads_clock = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return;
+        }
+    }
+}
+
 fn index_of(members: &read::Members) -> StrMap<u32> {
     StrMap::build(
         members
@@ -212,4 +258,48 @@ fn index_of(members: &read::Members) -> StrMap<u32> {
             .map(|(i, (k, _))| (k.clone(), i as u32))
             .collect(),
     )
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::{FlagId, Snapshot};
+    use crate::Limits;
+    use alloc::vec::Vec;
+
+    const PAYLOAD: &str = r#"{"schema":"edgeflag/v1","owner":"o","environment":"e","version":1,
+      "issuedAt":"2026-01-01T00:00:00Z","expiresAt":"2027-01-01T00:00:00Z","flags":{
+      "plain":{"type":"boolean","variants":{"on":true,"off":false},"offVariant":"off"},
+      "ramp":{"type":"boolean","variants":{"on":true,"off":false},"offVariant":"off",
+        "defaultServe":{"schedule":{"variant":"on","otherwise":"off",
+          "start":"2026-01-01T00:00:00Z","end":"2026-02-01T00:00:00Z"}}},
+      "child":{"type":"boolean","variants":{"on":true,"off":false},"offVariant":"off",
+        "prerequisites":[{"flag":"parent","variants":["on"]}]},
+      "parent":{"type":"boolean","variants":{"on":true,"off":false},"offVariant":"off",
+        "prerequisites":[{"flag":"ramp","variants":["on"]}]}}}"#;
+
+    #[test]
+    fn flags_that_serve_a_schedule_read_the_clock_through_prerequisites() {
+        let s = Snapshot::load(PAYLOAD.as_bytes(), &Limits::default()).unwrap();
+        assert!(!s.reads_clock("plain"));
+        assert!(s.reads_clock("ramp"));
+        assert!(s.reads_clock("parent"));
+        assert!(s.reads_clock("child"), "two levels down");
+        assert!(!s.reads_clock("missing"));
+        assert!(s.any_reads_clock());
+    }
+
+    #[test]
+    fn ids_name_flags_in_payload_order() {
+        let s = Snapshot::load(PAYLOAD.as_bytes(), &Limits::default()).unwrap();
+        let keys: Vec<&str> = s.flag_keys().collect();
+        for (i, key) in keys.into_iter().enumerate() {
+            let id = s.flag_id(key).unwrap();
+            assert_eq!(id.index() as usize, i);
+            assert_eq!(s.flag_key(id), Some(key));
+        }
+        assert_eq!(s.flag_id("missing"), None);
+        assert_eq!(s.flag_key(FlagId(99)), None);
+        assert_eq!(s.flag_type(FlagId(99)), None);
+    }
 }

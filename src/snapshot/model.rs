@@ -33,6 +33,8 @@ pub(crate) struct Flag {
     pub(crate) metadata: Box<[(Box<str>, Value)]>,
     /// `metadata.expiresAt`, when it parses as a date or an instant (read by the linter).
     pub(crate) expires_at: Option<i64>,
+    /// Whether evaluating this flag (or a prerequisite) reads `now`: it serves a schedule.
+    pub(crate) reads_clock: bool,
 }
 
 /// A named variant value.

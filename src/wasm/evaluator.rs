@@ -6,6 +6,7 @@ use super::options;
 use super::outcome::identity_to_js;
 use crate::sync::{Event, SyncMachine};
 use crate::{ContextLimits, Snapshot};
+use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -26,14 +27,28 @@ use wasm_bindgen::prelude::*;
 /// one call cannot leave the instance unusable for the next.
 #[wasm_bindgen]
 pub struct Evaluator {
-    machine: RefCell<SyncMachine>,
+    /// Shared with the flag handles, which read the current snapshot on every call.
+    machine: Machine,
     context_limits: ContextLimits,
+}
+
+/// The sync machine behind an evaluator and its flag handles.
+pub(crate) type Machine = Rc<RefCell<SyncMachine>>;
+
+/// The loaded snapshot, shared so that evaluation holds no borrow of the machine.
+pub(crate) fn current(machine: &Machine) -> Option<Arc<Snapshot>> {
+    machine.try_borrow().ok()?.shared_snapshot()
 }
 
 impl Evaluator {
     /// The loaded snapshot, shared so that evaluation holds no borrow of the machine.
     pub(crate) fn snapshot(&self) -> Option<Arc<Snapshot>> {
-        self.machine.try_borrow().ok()?.shared_snapshot()
+        current(&self.machine)
+    }
+
+    /// The machine, for flag handles.
+    pub(crate) fn machine(&self) -> &Machine {
+        &self.machine
     }
 
     /// Runs one input through the state machine.
@@ -79,7 +94,7 @@ impl Evaluator {
         let machine = SyncMachine::new(opts.policy, opts.sync)
             .map_err(|e| js_error(e.code(), &alloc::format!("{e}")))?;
         Ok(Evaluator {
-            machine: RefCell::new(machine),
+            machine: Rc::new(RefCell::new(machine)),
             context_limits: opts.context_limits,
         })
     }

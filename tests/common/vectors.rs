@@ -2,6 +2,7 @@
 //! (tests/web.rs) so that every runtime checks the same files the same way.
 #![allow(dead_code)]
 
+use edgeflag::json::{Exact, Shortest};
 use edgeflag::{CompiledContext, Context, ContextLimits, Details, Limits, Snapshot, Value};
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
@@ -79,8 +80,10 @@ pub(crate) fn evaluate(snapshot: Option<&Snapshot>, case: &Json) -> Json {
             .into_iter()
             .map(|(k, d)| (k.to_string(), serde_json::to_value(d).unwrap()))
             .collect();
+        check_json_output(snapshot, &ctx, now, &all);
         return Json::Object(all);
     }
+    check_flag_id(snapshot, key, &ctx, now);
     let details = match case["type"].as_str().unwrap() {
         "boolean" => {
             serde_json::to_value(snapshot.bool_details(key, &ctx, default.as_bool().unwrap(), now))
@@ -106,6 +109,71 @@ pub(crate) fn evaluate(snapshot: Option<&Snapshot>, case: &Json) -> Json {
         other => panic!("unknown type {other}"),
     };
     details.unwrap()
+}
+
+/// The JSON the bindings hand to JavaScript says what serde says (failed values `null`), in
+/// both float styles.
+fn check_json_output(
+    snapshot: &Snapshot,
+    ctx: &CompiledContext,
+    now: i64,
+    all: &serde_json::Map<String, Json>,
+) {
+    let expected_all = all.clone();
+    let mut expected_values = serde_json::Map::new();
+    for (k, d) in all {
+        let failed = d.get("errorCode").is_some();
+        expected_values.insert(
+            k.clone(),
+            if failed {
+                Json::Null
+            } else {
+                d["value"].clone()
+            },
+        );
+    }
+    for (text, style) in [
+        (snapshot.all_json::<Shortest>(ctx, now), "shortest"),
+        (snapshot.all_json::<Exact>(ctx, now), "exact"),
+    ] {
+        let parsed: Json = serde_json::from_str(&text).unwrap();
+        assert!(
+            same(&parsed, &Json::Object(expected_all.clone())),
+            "all_json ({style}): {text}"
+        );
+    }
+    for text in [
+        snapshot.values_json::<Shortest>(ctx, now),
+        snapshot.values_json::<Exact>(ctx, now),
+    ] {
+        let parsed: Json = serde_json::from_str(&text).unwrap();
+        assert!(
+            same(&parsed, &Json::Object(expected_values.clone())),
+            "values_json: {text}"
+        );
+    }
+    {
+        // Byte-for-byte what serde writes (members in the same order).
+        let members: Vec<String> = snapshot
+            .all(ctx, now)
+            .into_iter()
+            .map(|(k, d)| format!("{}:{}", Json::from(k), serde_json::to_string(&d).unwrap()))
+            .collect();
+        let serde_text = format!("{{{}}}", members.join(","));
+        assert_eq!(snapshot.all_json::<Shortest>(ctx, now), serde_text);
+    }
+}
+
+/// Evaluating by id gives what evaluating by key gives.
+fn check_flag_id(snapshot: &Snapshot, key: &str, ctx: &CompiledContext, now: i64) {
+    let by_key = snapshot.details(key, ctx, now);
+    match snapshot.flag_id(key) {
+        Some(id) => {
+            assert_eq!(snapshot.flag_key(id), Some(key));
+            assert_eq!(snapshot.details(id, ctx, now), by_key, "{key}");
+        }
+        None => assert!(by_key.error_code.is_some(), "{key}"),
+    }
 }
 
 /// Runs every evaluation vector; returns how many ran and the failures.
