@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// Assembles the npm package in pkg/: builds the wasm with wasm-pack (target web, release, the
-// `wasm` feature), shrinks it with wasm-opt -Oz when binaryen is installed, copies the
-// template's package.json, README and thin ES modules, and prints the gzipped sizes.
+// Assembles the npm package in pkg/: builds the wasm with wasm-pack (targets `web` and
+// `nodejs`, release, the `wasm` feature), shrinks it with wasm-opt -Oz when binaryen is
+// installed and that helps, copies the template's package.json, README and thin ES modules,
+// and prints the gzipped sizes.
 //
 //   node pkg-template/assemble.mjs            build and assemble
 //   node pkg-template/assemble.mjs --no-build  reassemble from the last wasm build
 //
-// One wasm build serves every runtime: the browser entry fetches it, Node.js reads it from
-// disk, workerd imports it as a module; all of them share the `web` target's glue.
+// The `web` build serves browsers (the entry fetches the wasm) and workerd (which imports it as
+// a module); the `nodejs` build serves Node.js (its CommonJS glue reads and instantiates the
+// wasm synchronously). package.json's "#glue" import picks one per runtime.
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -18,6 +20,7 @@ const template = dirname(fileURLToPath(import.meta.url));
 const root = dirname(template);
 const out = join(root, "pkg");
 const build = join(root, "target", "wasm-pack", "web");
+const nodeBuild = join(root, "target", "wasm-pack", "nodejs");
 const WASM_OPT_FLAGS = ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
   "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue"];
 
@@ -45,22 +48,31 @@ if (!process.argv.includes("--no-build")) {
     process.exit(1);
   }
   // --no-opt: wasm-pack would download its own binaryen; the system one runs below.
-  run("wasm-pack", ["build", "--target", "web", "--release", "--no-opt", "--no-pack", "--out-dir", build,
-    "--out-name", "edgeflag", "--", "--features", "wasm"]);
+  for (const [target, dir] of [["web", build], ["nodejs", nodeBuild]]) {
+    run("wasm-pack", ["build", "--target", target, "--release", "--no-opt", "--no-pack", "--out-dir", dir,
+      "--out-name", "edgeflag", "--", "--features", "wasm"]);
+  }
 }
-if (!existsSync(join(build, "edgeflag_bg.wasm"))) {
+if (!existsSync(join(build, "edgeflag_bg.wasm")) || !existsSync(join(nodeBuild, "edgeflag_bg.wasm"))) {
   console.error(`no wasm build in ${build}: run without --no-build`);
   process.exit(1);
 }
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, "web"), { recursive: true });
+mkdirSync(join(out, "node"), { recursive: true });
 for (const f of ["edgeflag.js", "edgeflag_bg.wasm"]) copyFileSync(join(build, f), join(out, "web", f));
+// The package is "type": "module", so the CommonJS glue needs the .cjs extension.
+copyFileSync(join(nodeBuild, "edgeflag.js"), join(out, "node", "edgeflag.cjs"));
+copyFileSync(join(nodeBuild, "edgeflag_bg.wasm"), join(out, "node", "edgeflag_bg.wasm"));
+const nodeSmoke = spawnSync(process.execPath,
+  ["-e", `console.log(require(${JSON.stringify(join(out, "node", "edgeflag.cjs"))}).bucket("new-checkout", "user-3"))`],
+  { encoding: "utf8" });
 const wasm = join(out, "web", "edgeflag_bg.wasm");
 const baseline = smokeTest(wasm);
-if (baseline.startsWith("failed")) {
+if (baseline.startsWith("failed") || nodeSmoke.status !== 0 || nodeSmoke.stdout.trim() !== baseline) {
   rmSync(out, { recursive: true, force: true });
-  console.error(`\nassemble: the wasm-bindgen output does not load in Node.js:\n${baseline}`);
+  console.error(`\nassemble: the wasm-bindgen output does not load in Node.js:\n${baseline}\n${nodeSmoke.stderr}`);
   process.exit(1);
 }
 if (has("wasm-opt")) {

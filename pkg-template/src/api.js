@@ -1,4 +1,3 @@
-// What every entry point exports, once it has initialised the wasm module for its runtime.
-export { Context, Evaluator, Flag, bucket } from "./web/edgeflag.js";
+// What every entry point exports besides the wasm-bindgen classes of its runtime's build.
 export { EdgeflagError } from "./error.js";
 export { EdgeflagClient, createClient } from "./client.js";

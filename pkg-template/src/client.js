@@ -2,7 +2,6 @@
 // per object), forced values, exposures, events and ready(). Keeping the snapshot fresh is
 // sync.js's job. No flag is evaluated in JavaScript.
 
-import { Context, Evaluator } from "./web/edgeflag.js";
 import { EdgeflagError } from "./error.js";
 import { checkOptions, evaluatorOptions } from "./options.js";
 import { report, Sync } from "./sync.js";
@@ -11,6 +10,16 @@ const EVENTS = ["ready", "change", "stale", "error", "recovered"];
 const MAX_EXPOSURES = 50_000;
 const NO_CONTEXT = Object.freeze({});
 const TYPES = { bool: "boolean", string: "string", number: "number", object: "object" };
+
+// The wasm-bindgen classes of this runtime's build (wasm-pack's `web` build in browsers and
+// workerd, its `nodejs` build in Node.js), handed over by the entry module before any client
+// exists: so this module imports no glue itself and loads unbundled in every runtime.
+let Evaluator;
+let Context;
+/** Used by the entry modules: the wasm-bindgen classes clients evaluate with. */
+export function useWasm(glue) {
+  ({ Evaluator, Context } = glue);
+}
 
 let wasmFailure;
 /** Used by the browser entry when WebAssembly cannot be loaded: clients then serve defaults. */

@@ -1,9 +1,11 @@
 // Browser entry: fetches and compiles the wasm next to this file (bundlers see the URL and
 // emit the asset). Without WebAssembly (e.g. Safari's Lockdown Mode, a blocked asset) the
 // module still loads: clients report status ERROR and serve every default.
-import init, { setErrorClass } from "./web/edgeflag.js";
+import init, { Context, Evaluator, Flag, bucket, setErrorClass } from "./web/edgeflag.js";
 import { EdgeflagError } from "./error.js";
-import { wasmUnavailable } from "./client.js";
+import { useWasm, wasmUnavailable } from "./client.js";
+
+useWasm({ Context, Evaluator });
 
 try {
   await init({ module_or_path: new URL("./web/edgeflag_bg.wasm", import.meta.url) });
@@ -12,4 +14,5 @@ try {
   wasmUnavailable(e);
 }
 
+export { Context, Evaluator, Flag, bucket };
 export * from "./api.js";

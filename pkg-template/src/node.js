@@ -1,9 +1,11 @@
-// Node.js entry (the `import` condition): compiles the wasm synchronously from the package's file.
-import { readFileSync } from "node:fs";
-import { initSync, setErrorClass } from "./web/edgeflag.js";
+// Node.js entry (the `import` condition): wasm-pack's `nodejs` build, whose CommonJS glue
+// compiles and instantiates the wasm synchronously from the package's file when first loaded.
+import { Context, Evaluator, Flag, bucket, setErrorClass } from "./node/edgeflag.cjs";
 import { EdgeflagError } from "./error.js";
+import { useWasm } from "./client.js";
 
-initSync({ module: readFileSync(new URL("./web/edgeflag_bg.wasm", import.meta.url)) });
 setErrorClass(EdgeflagError);
+useWasm({ Context, Evaluator });
 
+export { Context, Evaluator, Flag, bucket };
 export * from "./api.js";

@@ -1,10 +1,13 @@
 // Cloudflare Workers / workerd entry: the bundler imports the wasm as a compiled
 // WebAssembly.Module (Workers forbid compiling wasm from bytes at run time).
 import wasm from "./web/edgeflag_bg.wasm";
-import { initSync, setErrorClass } from "./web/edgeflag.js";
+import { Context, Evaluator, Flag, bucket, initSync, setErrorClass } from "./web/edgeflag.js";
 import { EdgeflagError } from "./error.js";
+import { useWasm } from "./client.js";
 
 initSync({ module: wasm });
 setErrorClass(EdgeflagError);
+useWasm({ Context, Evaluator });
 
+export { Context, Evaluator, Flag, bucket };
 export * from "./api.js";

@@ -50,3 +50,13 @@ test("node: the import condition loads the wasm from disk", () => {
   const r = run([], probe);
   assert.deepEqual(r, { entry: "node.js", ready: true, status: "READY", value: true, errorCode: null, lastError: null, errors: [] });
 });
+
+test("node: import and require share wasm-pack's nodejs build (one instance)", () => {
+  const r = run([], `
+    import { createRequire } from "node:module";
+    import { Evaluator } from "edgeflag";
+    const require = createRequire(import.meta.url);
+    const glue = require(new URL("./node/edgeflag.cjs", import.meta.resolve("edgeflag")).pathname);
+    console.log(JSON.stringify({ nodejsBuild: Evaluator === glue.Evaluator, required: require("edgeflag").Evaluator === Evaluator }));`);
+  assert.deepEqual(r, { nodejsBuild: true, required: true });
+});

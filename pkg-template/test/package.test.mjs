@@ -36,7 +36,8 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
 test("the tarball holds the modules, declarations, wasm and README, nothing else", () => {
   const files = packed.files.map((f) => f.path).sort();
   for (const f of ["index.js", "node.js", "node.cjs", "workerd.js", "client.js", "openfeature.js", "testing.js",
-    "index.d.ts", "openfeature.d.ts", "testing.d.ts", "web/edgeflag.js", "web/edgeflag_bg.wasm", "README.md", "package.json"]) {
+    "index.d.ts", "openfeature.d.ts", "testing.d.ts", "web/edgeflag.js", "web/edgeflag_bg.wasm", "node/edgeflag.cjs",
+    "node/edgeflag_bg.wasm", "README.md", "package.json"]) {
     assert.ok(files.includes(f), `missing ${f}`);
   }
   assert.deepEqual(files.filter((f) => /(^|\/)test\/|\.test\.|\.ts$|\.gitignore$/.test(f) && !f.endsWith(".d.ts")), []);
