@@ -26,9 +26,15 @@ ensure_apt() {
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 }
 
-# wasm-pack (it fetches the matching wasm-bindgen-cli itself on first use).
+# wasm-pack (it fetches the matching wasm-bindgen-cli itself on first use), and nightly Rust
+# with its std sources, which pkg-template/assemble.mjs uses to rebuild std for size.
 ensure_wasm_pack() {
-  command -v wasm-pack >/dev/null 2>&1 || cargo install wasm-pack --locked
+  command -v wasm-pack >/dev/null 2>&1 || cargo install wasm-pack --locked || return 1
+  rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal || return 1
+  rustup +nightly target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
+    || rustup +nightly target add wasm32-unknown-unknown || return 1
+  rustup +nightly component list --installed 2>/dev/null | grep -q '^rust-src' \
+    || rustup +nightly component add rust-src
 }
 
 # Headless Chromium and its WebDriver, for wasm-bindgen browser tests and end-to-end tests.

@@ -19,6 +19,7 @@ if [ ! -f "$ROOT/pkg/web/edgeflag_bg.wasm" ] || [ ! -f "$ROOT/pkg/package.json" 
   assemble=1
 elif [ -n "$(find "$ROOT/src" "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT/pkg-template/src" \
   "$ROOT/pkg-template/package.json" "$ROOT/pkg-template/README.md" "$ROOT/pkg-template/assemble.mjs" \
+  "$ROOT/pkg-template/shrink.mjs" \
   -newer "$ROOT/pkg/package.json" -print -quit)" ]; then
   assemble=1
 fi

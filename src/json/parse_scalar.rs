@@ -193,8 +193,8 @@ impl Parser<'_> {
                 return Ok(Value::Number(Number::from_u64(u)));
             }
         }
-        match literal.parse::<f64>() {
-            Ok(f) if f.is_finite() => Ok(Value::Number(Number::from_f64(f))),
+        match parse_f64(literal) {
+            Some(f) if f.is_finite() => Ok(Value::Number(Number::from_f64(f))),
             _ => Err(self.error(stack, Scope::Value, start, "number out of range")),
         }
     }
@@ -214,4 +214,17 @@ impl Parser<'_> {
             self.pos += 1;
         }
     }
+}
+
+/// The `f64` nearest to a literal that already matched JSON's number grammar. The wasm build
+/// asks its host (see `crate::wasm::parse_float`), so that the module carries no float parser.
+#[cfg(all(feature = "wasm", target_arch = "wasm32"))]
+fn parse_f64(literal: &str) -> Option<f64> {
+    Some(crate::wasm::parse_float(literal))
+}
+
+/// The `f64` nearest to a literal that already matched JSON's number grammar.
+#[cfg(not(all(feature = "wasm", target_arch = "wasm32")))]
+fn parse_f64(literal: &str) -> Option<f64> {
+    literal.parse::<f64>().ok()
 }

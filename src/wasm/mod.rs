@@ -17,3 +17,17 @@ pub use context::Context;
 pub use error::set_error_class;
 pub use evaluator::{bucket, Evaluator};
 pub use flag::Flag;
+
+/// The global allocator of the wasm build: talc is about 7 KB (3 KB gzipped) smaller than
+/// std's dlmalloc, and as fast. Single-threaded wasm only (no `atomics`).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// JavaScript's `parseFloat`, for the core's JSON parser in the wasm build: it rounds exactly
+/// like Rust's parser (both are correctly rounded IEEE 754) and spares the module core's
+/// decimal-to-float code and tables (about 14 KB gzipped).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn parse_float(literal: &str) -> f64 {
+    js_sys::parse_float(literal)
+}
