@@ -193,6 +193,7 @@ impl Snapshot {
 
     /// Whether evaluating the named flag reads `now` (it or a prerequisite serves a
     /// schedule): hosts whose clock is costly to read can pass any instant otherwise.
+    #[inline]
     pub fn reads_clock(&self, key: impl FlagRef) -> bool {
         self.find(&key).is_some_and(|f| f.reads_clock)
     }
@@ -212,6 +213,7 @@ impl Snapshot {
         self.flags.is_empty()
     }
 
+    #[inline]
     pub(crate) fn flag_at(&self, index: u32) -> Option<&Flag> {
         self.flags.get(index as usize)
     }

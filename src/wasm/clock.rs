@@ -5,6 +5,7 @@
 use crate::snapshot::{FlagRef, Snapshot};
 
 /// `Date.now()` when evaluating `key` in `snapshot` reads the clock, else 0 (unused).
+#[inline]
 pub(crate) fn now_for(snapshot: &Snapshot, key: impl FlagRef) -> i64 {
     if snapshot.reads_clock(key) {
         now()

@@ -45,6 +45,7 @@ impl Context {
 
     /// Runs `f` with the context indexed for `snapshot`. The cache is refreshed when it can
     /// be borrowed; evaluation stays correct (if slower) when it cannot.
+    #[inline]
     pub(crate) fn with<R>(&self, snapshot: &Snapshot, f: impl FnOnce(&CompiledContext) -> R) -> R {
         if let Ok(mut c) = self.inner.try_borrow_mut() {
             c.refresh(snapshot);

@@ -108,11 +108,13 @@ impl Evaluator {
 }
 
 /// A boolean flag's value, or `default`: shared by the evaluator and flag handles.
+#[inline]
 pub(crate) fn bool_of(s: &Snapshot, id: FlagId, ctx: &Context, default: bool) -> bool {
     ctx.with(s, |c| s.bool(id, c, default, now_for(s, id)))
 }
 
 /// A string flag's value, or `default`.
+#[inline]
 pub(crate) fn string_of(s: &Snapshot, id: FlagId, ctx: &Context, default: String) -> String {
     ctx.with(s, |c| {
         String::from(s.string(id, c, &default, now_for(s, id)))
@@ -120,6 +122,7 @@ pub(crate) fn string_of(s: &Snapshot, id: FlagId, ctx: &Context, default: String
 }
 
 /// A number flag's value, or `default`.
+#[inline]
 pub(crate) fn number_of(s: &Snapshot, id: FlagId, ctx: &Context, default: f64) -> f64 {
     ctx.with(s, |c| s.number(id, c, default, now_for(s, id)))
 }

@@ -32,6 +32,7 @@ pub struct Flag {
 
 impl Flag {
     /// The current snapshot and this flag's id in it (`None`: not in that snapshot).
+    #[inline]
     fn resolve(&self) -> Option<(Arc<Snapshot>, Option<FlagId>)> {
         let s = current(&self.machine)?;
         let Ok(mut cache) = self.resolved.try_borrow_mut() else {
