@@ -12,6 +12,8 @@
 //! - `all/200-flags`: `snapshot.all(..)` over 200 flags; the throughput line is per flag.
 //! - `load/1000-flags`: `Snapshot::load` of a 1,000-flag payload.
 //! - `context/6-attributes`: `snapshot.context(..)` of a 6-attribute context.
+//! - `workload/...`: the same operations on the generated workload that `tests/bench/run`
+//!   compares with other engines (see `eval_workload.rs`); skipped when it is not generated.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -19,6 +21,8 @@
     clippy::panic,
     missing_docs
 )]
+
+mod eval_workload;
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use edgeflag::{Context, Limits, Reason, Snapshot, Value};
@@ -204,5 +208,12 @@ fn compile_context(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, single_flag, all_flags, load, compile_context);
+criterion_group!(
+    benches,
+    single_flag,
+    all_flags,
+    load,
+    compile_context,
+    eval_workload::benches
+);
 criterion_main!(benches);

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// What each engine costs a browser to download, gzipped (level 9). Every engine's full
+// browser entry is bundled the same way, with esbuild --bundle --minify (ESM, platform
+// browser, NODE_ENV=production), so the comparison does not depend on how each project
+// happens to build its dist files:
+//   - edgeflag: the package's browser entry (index.js: evaluator, client, transport) bundled,
+//     plus the wasm it fetches (a separate download, gzipped on its own);
+//   - GrowthBook: `export * from "@growthbook/growthbook"`; its own published bundle
+//     (dist/bundles/esm.min.js) is reported next to it;
+//   - flagd-core: `export * from "@openfeature/flagd-core"`, with its dependencies
+//     (json-logic-engine, semver, object-hash, imurmurhash, @openfeature/core); it publishes
+//     no browser bundle of its own.
+//
+//   node sizes.mjs [out.json]                    (default: target/bench/sizes.json)
+//   EDGEFLAG_PKG=/path/to/pkg/node.js            which build (its folder holds index.js)
+import { build } from "esbuild";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const pkgDir = dirname(resolve(process.env.EDGEFLAG_PKG ?? join(here, "../../../pkg/node.js")));
+const outFile = resolve(process.argv[2] ?? join(here, "../../../target/bench/sizes.json"));
+const require = createRequire(import.meta.url);
+
+const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
+
+async function bundle(contents) {
+  const result = await build({
+    stdin: { contents, resolveDir: here, sourcefile: "entry.js" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    define: { "process.env.NODE_ENV": '"production"' },
+    write: false,
+    logLevel: "error",
+  });
+  return Buffer.from(result.outputFiles[0].contents);
+}
+
+const edgeflagJs = await bundle(`export * from ${JSON.stringify(join(pkgDir, "index.js"))};`);
+const wasm = readFileSync(join(pkgDir, "web", "edgeflag_bg.wasm"));
+const growthbookJs = await bundle(`export * from "@growthbook/growthbook";`);
+const growthbookDist = readFileSync(join(dirname(require.resolve("@growthbook/growthbook/package.json")), "dist/bundles/esm.min.js"));
+const flagdJs = await bundle(`export * from "@openfeature/flagd-core";`);
+
+const result = {
+  bundler: `esbuild ${require("esbuild/package.json").version} --bundle --minify --format=esm --platform=browser; gzip -9`,
+  wasm_gzip_bytes: gz(wasm),
+  wasm_bytes: wasm.length,
+  js_gzip_bytes: gz(edgeflagJs),
+  js_bytes: edgeflagJs.length,
+  wasm_js_gzip_bytes: gz(wasm) + gz(edgeflagJs),
+  growthbook_gzip_bytes: gz(growthbookJs),
+  growthbook_bytes: growthbookJs.length,
+  growthbook_dist_gzip_bytes: gz(growthbookDist),
+  flagd_core_gzip_bytes: gz(flagdJs),
+  flagd_core_bytes: flagdJs.length,
+};
+mkdirSync(dirname(outFile), { recursive: true });
+writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
+const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
+console.log(
+  `sizes (gzip -9): edgeflag ${kb(result.wasm_js_gzip_bytes)} (wasm ${kb(result.wasm_gzip_bytes)} + JS ${kb(result.js_gzip_bytes)}), ` +
+    `GrowthBook ${kb(result.growthbook_gzip_bytes)} (its dist bundle ${kb(result.growthbook_dist_gzip_bytes)}), flagd-core ${kb(result.flagd_core_gzip_bytes)}`,
+);
