@@ -2,6 +2,7 @@
 //! refused. Each variant says which check failed; [`Error::code`] gives a stable
 //! machine-readable name for bindings (the `code` of a JavaScript `EdgeflagError`).
 
+use crate::text::Msg;
 use alloc::string::String;
 use core::fmt;
 
@@ -138,64 +139,217 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// The human-readable description, the same text as `Display` writes. Bindings use this
+    /// rather than `to_string()` so that the wasm build links no `core::fmt` (see
+    /// `crate::text`).
+    pub fn message(&self) -> String {
         match self {
             Error::TooLarge {
                 what,
                 limit,
                 actual,
-            } => write!(f, "{what} is {actual} bytes, over the limit of {limit}"),
+            } => Msg::new(what)
+                .text(" is ")
+                .num(*actual)
+                .text(" bytes, over the limit of ")
+                .num(*limit)
+                .finish(),
             Error::Json {
                 path,
                 line,
                 column,
                 message,
-            } => write!(f, "{path}: {message} (line {line}, column {column})"),
-            Error::Invalid { path, message } => write!(f, "{path}: {message}"),
-            Error::Schema { found } => write!(
-                f,
-                "schema: unsupported schema {found:?} (this build reads \"edgeflag/v1\")"
-            ),
-            Error::Envelope { path, message } => write!(f, "envelope {path}: {message}"),
-            Error::PayloadType { found } => write!(
-                f,
-                "envelope payloadType: expected \"{}\", found {found:?}",
-                crate::PAYLOAD_TYPE
-            ),
-            Error::Signature => f.write_str("signature: no signature verifies with a pinned key"),
-            Error::Threshold { required, verified } => write!(
-                f,
-                "threshold: {verified} distinct pinned key(s) signed, {required} required"
-            ),
-            Error::Owner { expected, found } => {
-                write!(f, "owner: snapshot is for {found:?}, expected {expected:?}")
-            }
-            Error::Environment { expected, found } => write!(
-                f,
-                "environment: snapshot is for {found:?}, expected {expected:?}"
-            ),
-            Error::Expired { expires_at, now } => write!(
-                f,
-                "expiry: snapshot expired at {} (now {})",
-                crate::time::Rfc3339(*expires_at),
-                crate::time::Rfc3339(*now)
-            ),
+            } => Msg::new(path)
+                .text(": ")
+                .text(message)
+                .text(" (line ")
+                .num(*line)
+                .text(", column ")
+                .num(*column)
+                .text(")")
+                .finish(),
+            Error::Invalid { path, message } => Msg::new(path).text(": ").text(message).finish(),
+            Error::Schema { found } => Msg::new("schema: unsupported schema ")
+                .debug(found)
+                .text(" (this build reads \"edgeflag/v1\")")
+                .finish(),
+            Error::Envelope { path, message } => Msg::new("envelope ")
+                .text(path)
+                .text(": ")
+                .text(message)
+                .finish(),
+            Error::PayloadType { found } => Msg::new("envelope payloadType: expected ")
+                .quoted(crate::PAYLOAD_TYPE)
+                .text(", found ")
+                .debug(found)
+                .finish(),
+            Error::Signature => "signature: no signature verifies with a pinned key".into(),
+            Error::Threshold { required, verified } => Msg::new("threshold: ")
+                .num(*verified)
+                .text(" distinct pinned key(s) signed, ")
+                .num(*required)
+                .text(" required")
+                .finish(),
+            Error::Owner { expected, found } => Msg::new("owner: snapshot is for ")
+                .debug(found)
+                .text(", expected ")
+                .debug(expected)
+                .finish(),
+            Error::Environment { expected, found } => Msg::new("environment: snapshot is for ")
+                .debug(found)
+                .text(", expected ")
+                .debug(expected)
+                .finish(),
+            Error::Expired { expires_at, now } => Msg::new("expiry: snapshot expired at ")
+                .instant(*expires_at)
+                .text(" (now ")
+                .instant(*now)
+                .text(")")
+                .finish(),
             Error::Rollback {
                 version,
                 high_water,
-            } => write!(
-                f,
-                "version: {version} is older than the accepted version {high_water} (rollback refused)"
-            ),
-            Error::VersionConflict { version } => write!(
-                f,
-                "version: {version} was already accepted with different content"
-            ),
-            Error::InvalidContext { message } => write!(f, "context: {message}"),
-            Error::Policy { message } => write!(f, "trust policy: {message}"),
+            } => Msg::new("version: ")
+                .num(*version)
+                .text(" is older than the accepted version ")
+                .num(*high_water)
+                .text(" (rollback refused)")
+                .finish(),
+            Error::VersionConflict { version } => Msg::new("version: ")
+                .num(*version)
+                .text(" was already accepted with different content")
+                .finish(),
+            Error::InvalidContext { message } => Msg::new("context: ").text(message).finish(),
+            Error::Policy { message } => Msg::new("trust policy: ").text(message).finish(),
         }
     }
 }
 
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
 impl core::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+    use alloc::string::ToString;
+
+    /// `message` replaced `write!` with these format strings: it must write the same bytes,
+    /// which tests and clients compare.
+    #[test]
+    fn message_writes_what_the_format_strings_wrote() {
+        let odd = "a\"b\\c'\n\u{301}\u{200b}é";
+        let s = || String::from(odd);
+        let cases = [
+            (
+                Error::TooLarge {
+                    what: "payload",
+                    limit: 1 << 20,
+                    actual: usize::MAX,
+                },
+                format!("payload is {} bytes, over the limit of 1048576", usize::MAX),
+            ),
+            (
+                Error::Json {
+                    path: s(),
+                    line: u32::MAX,
+                    column: 0,
+                    message: s(),
+                },
+                format!("{odd}: {odd} (line {}, column 0)", u32::MAX),
+            ),
+            (
+                Error::Invalid {
+                    path: s(),
+                    message: s(),
+                },
+                format!("{odd}: {odd}"),
+            ),
+            (
+                Error::Schema { found: s() },
+                format!("schema: unsupported schema {odd:?} (this build reads \"edgeflag/v1\")"),
+            ),
+            (
+                Error::Envelope {
+                    path: s(),
+                    message: s(),
+                },
+                format!("envelope {odd}: {odd}"),
+            ),
+            (
+                Error::PayloadType { found: s() },
+                format!(
+                    "envelope payloadType: expected \"{}\", found {odd:?}",
+                    crate::PAYLOAD_TYPE
+                ),
+            ),
+            (
+                Error::Signature,
+                "signature: no signature verifies with a pinned key".to_string(),
+            ),
+            (
+                Error::Threshold {
+                    required: 3,
+                    verified: 0,
+                },
+                "threshold: 0 distinct pinned key(s) signed, 3 required".to_string(),
+            ),
+            (
+                Error::Owner {
+                    expected: s(),
+                    found: "x".into(),
+                },
+                format!("owner: snapshot is for \"x\", expected {odd:?}"),
+            ),
+            (
+                Error::Environment {
+                    expected: "production".into(),
+                    found: s(),
+                },
+                format!("environment: snapshot is for {odd:?}, expected \"production\""),
+            ),
+            (
+                Error::Expired {
+                    expires_at: 1_795_000_000_123,
+                    now: i64::MIN,
+                },
+                format!(
+                    "expiry: snapshot expired at 2026-11-18T11:06:40.123Z (now {} ms since epoch)",
+                    i64::MIN
+                ),
+            ),
+            (
+                Error::Rollback {
+                    version: 7,
+                    high_water: u64::MAX,
+                },
+                format!(
+                    "version: 7 is older than the accepted version {} (rollback refused)",
+                    u64::MAX
+                ),
+            ),
+            (
+                Error::VersionConflict { version: 0 },
+                "version: 0 was already accepted with different content".to_string(),
+            ),
+            (
+                Error::InvalidContext { message: s() },
+                format!("context: {odd}"),
+            ),
+            (
+                Error::Policy { message: s() },
+                format!("trust policy: {odd}"),
+            ),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(error.message(), expected);
+            assert_eq!(error.to_string(), expected);
+        }
+    }
+}

@@ -44,6 +44,7 @@ mod limits;
 pub mod lint;
 pub mod snapshot;
 pub mod sync;
+mod text;
 pub mod time;
 #[cfg(feature = "wasm")]
 pub mod wasm;

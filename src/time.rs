@@ -10,6 +10,8 @@
 //! timestamp copied from a system that emits leap seconds still loads. Whether that minute
 //! really had a leap second is not checked.
 
+use crate::text;
+use alloc::string::String;
 use core::fmt;
 
 const MS_PER_SECOND: i64 = 1_000;
@@ -90,11 +92,15 @@ pub fn parse_date_or_instant(s: &str) -> Option<i64> {
 /// 0000–9999 print as `<n> ms since epoch`.
 pub struct Rfc3339(pub i64);
 
-impl fmt::Display for Rfc3339 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Rfc3339 {
+    /// Appends the text to `out`: error messages are built without `core::fmt`, which would
+    /// cost the wasm build several kilobytes (see `crate::text`).
+    pub(crate) fn push_to(&self, out: &mut String) {
         let ms = self.0;
         if !(MIN_FORMATTED..=MAX_FORMATTED).contains(&ms) {
-            return write!(f, "{ms} ms since epoch");
+            text::push_decimal(out, ms);
+            out.push_str(" ms since epoch");
+            return;
         }
         // Euclidean division floors, so instants before 1970 land on the right day and time.
         let days = ms.div_euclid(MS_PER_DAY);
@@ -102,14 +108,33 @@ impl fmt::Display for Rfc3339 {
         let (year, month, day) = civil_from_days(days);
         let (hour, minute) = (in_day / 3_600_000, in_day / 60_000 % 60);
         let (second, millis) = (in_day / 1_000 % 60, in_day % 1_000);
-        write!(
-            f,
-            "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}"
-        )?;
+        // In range, every field is non-negative: the year is 0..=9999 and the rest are
+        // remainders of Euclidean divisions.
+        let field = |n: i64| n.unsigned_abs();
+        text::push_padded(out, field(year), 4);
+        out.push('-');
+        text::push_padded(out, field(month), 2);
+        out.push('-');
+        text::push_padded(out, field(day), 2);
+        out.push('T');
+        text::push_padded(out, field(hour), 2);
+        out.push(':');
+        text::push_padded(out, field(minute), 2);
+        out.push(':');
+        text::push_padded(out, field(second), 2);
         if millis != 0 {
-            write!(f, ".{millis:03}")?;
+            out.push('.');
+            text::push_padded(out, field(millis), 3);
         }
-        f.write_str("Z")
+        out.push('Z');
+    }
+}
+
+impl fmt::Display for Rfc3339 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = String::new();
+        self.push_to(&mut text);
+        f.write_str(&text)
     }
 }
 

@@ -9,6 +9,7 @@ pub(crate) use compiled::Attrs;
 pub use compiled::CompiledContext;
 
 use crate::json::{self, Value};
+use crate::text::Msg;
 use crate::{ContextLimits, Error};
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -71,7 +72,9 @@ impl Context {
                 Ok(Context { attrs: members })
             }
             other => Err(Error::InvalidContext {
-                message: alloc::format!("a context must be an object, not {}", other.kind()),
+                message: Msg::new("a context must be an object, not ")
+                    .text(other.kind())
+                    .finish(),
             }),
         }
     }
@@ -85,7 +88,7 @@ impl Context {
             max_string_bytes: limits.max_string_bytes,
         };
         let value = json::parse(text, &json_limits).map_err(|e| Error::InvalidContext {
-            message: alloc::format!("{e}"),
+            message: e.message(),
         })?;
         Context::from_value(value, limits)
     }

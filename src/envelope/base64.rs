@@ -6,6 +6,7 @@
 //! Written here rather than taken from a crate because it is small and keeps the wasm build
 //! small.
 
+use crate::text::Msg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -28,15 +29,25 @@ pub enum Base64Error {
     TrailingBits,
 }
 
+impl Base64Error {
+    /// What is wrong, the same text as `Display` writes (built without `core::fmt`, which the
+    /// wasm build does not link; see `crate::text`).
+    pub fn message(&self) -> String {
+        match self {
+            Base64Error::InvalidByte { at } => {
+                Msg::new("invalid character at offset ").num(*at).finish()
+            }
+            Base64Error::MixedAlphabets => "mixes the standard and URL-safe alphabets".into(),
+            Base64Error::BadPadding => "wrong padding".into(),
+            Base64Error::BadLength => "truncated (impossible length)".into(),
+            Base64Error::TrailingBits => "non-zero trailing bits".into(),
+        }
+    }
+}
+
 impl fmt::Display for Base64Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Base64Error::InvalidByte { at } => write!(f, "invalid character at offset {at}"),
-            Base64Error::MixedAlphabets => f.write_str("mixes the standard and URL-safe alphabets"),
-            Base64Error::BadPadding => f.write_str("wrong padding"),
-            Base64Error::BadLength => f.write_str("truncated (impossible length)"),
-            Base64Error::TrailingBits => f.write_str("non-zero trailing bits"),
-        }
+        f.write_str(&self.message())
     }
 }
 

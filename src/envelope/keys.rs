@@ -8,6 +8,7 @@
 
 use super::base64;
 use super::digest::{hex, sha256};
+use crate::text::Msg;
 use crate::Error;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -78,8 +79,14 @@ impl PublicKey {
     pub fn parse(text: &str) -> Result<Self, Error> {
         let text = text.trim();
         if let Some(encoded) = text.strip_prefix(PREFIX) {
-            let bytes = base64::decode(encoded)
-                .map_err(|e| policy(alloc::format!("public key: not valid base64 ({e})")))?;
+            let bytes = base64::decode(encoded).map_err(|e| {
+                policy(
+                    Msg::new("public key: not valid base64 (")
+                        .text(&e.message())
+                        .text(")")
+                        .finish(),
+                )
+            })?;
             return Self::from_bytes(&key_bytes(&bytes)?);
         }
         if text.starts_with("-----BEGIN") {
@@ -102,8 +109,14 @@ impl PublicKey {
             .ok_or_else(|| policy("public key: expected a `PUBLIC KEY` PEM block"))?;
         // PEM wraps its base64 at 64 columns; the line breaks (LF or CRLF) carry no data.
         let joined: String = body.lines().map(str::trim).collect();
-        let der = base64::decode(&joined)
-            .map_err(|e| policy(alloc::format!("public key: PEM body is not base64 ({e})")))?;
+        let der = base64::decode(&joined).map_err(|e| {
+            policy(
+                Msg::new("public key: PEM body is not base64 (")
+                    .text(&e.message())
+                    .text(")")
+                    .finish(),
+            )
+        })?;
         match der.strip_prefix(&SPKI_PREFIX[..]) {
             Some(raw) => Self::from_bytes(&key_bytes(raw)?),
             None => Err(policy(
@@ -128,7 +141,13 @@ impl PublicKey {
         der.extend_from_slice(&SPKI_PREFIX);
         der.extend_from_slice(self.key.as_bytes());
         // 44 DER bytes are 60 base64 characters: one PEM line, no wrapping needed.
-        alloc::format!("{PEM_BEGIN}\n{}\n{PEM_END}\n", base64::encode(&der))
+        Msg::new(PEM_BEGIN)
+            .text("\n")
+            .text(&base64::encode(&der))
+            .text("\n")
+            .text(PEM_END)
+            .text("\n")
+            .finish()
     }
 
     /// Whether an envelope's `keyid` hint names this key (ASCII case ignored: it is a hint).
@@ -144,10 +163,11 @@ impl PublicKey {
 
 fn key_bytes(bytes: &[u8]) -> Result<[u8; 32], Error> {
     <[u8; 32]>::try_from(bytes).map_err(|_| {
-        policy(alloc::format!(
-            "public key: expected 32 bytes, found {}",
-            bytes.len()
-        ))
+        policy(
+            Msg::new("public key: expected 32 bytes, found ")
+                .num(bytes.len())
+                .finish(),
+        )
     })
 }
 
@@ -165,9 +185,19 @@ impl FromStr for PublicKey {
     }
 }
 
+impl PublicKey {
+    /// The compact form `ed25519:<base64>` (what `Display` writes), built without `core::fmt`
+    /// for error messages in the wasm build (see `crate::text`).
+    pub(crate) fn compact(&self) -> String {
+        Msg::new(PREFIX)
+            .text(&base64::encode(self.key.as_bytes()))
+            .finish()
+    }
+}
+
 impl fmt::Display for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{PREFIX}{}", base64::encode(self.key.as_bytes()))
+        f.write_str(&self.compact())
     }
 }
 

@@ -3,8 +3,8 @@
 //! signature over one payload type can never be replayed as a signature over another, and no
 //! boundary between type and payload can be shifted.
 
+use crate::text;
 use alloc::vec::Vec;
-use core::fmt::Write;
 
 /// `"DSSEv1" SP LEN(type) SP type SP LEN(payload) SP payload`, with lengths in ASCII decimal
 /// bytes: the message that every envelope signature signs.
@@ -14,15 +14,15 @@ use core::fmt::Write;
 /// assert_eq!(bytes, b"DSSEv1 29 http://example.com/HelloWorld 11 hello world");
 /// ```
 pub fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
+    // Built without `core::fmt`, which the wasm build does not link (see `crate::text`).
     let mut header = alloc::string::String::with_capacity(32 + payload_type.len());
-    // Writing to a String cannot fail; the result is ignored for that reason.
-    let _ = write!(
-        header,
-        "DSSEv1 {} {} {} ",
-        payload_type.len(),
-        payload_type,
-        payload.len()
-    );
+    header.push_str("DSSEv1 ");
+    text::push_decimal(&mut header, payload_type.len());
+    header.push(' ');
+    header.push_str(payload_type);
+    header.push(' ');
+    text::push_decimal(&mut header, payload.len());
+    header.push(' ');
     let mut out = Vec::with_capacity(header.len() + payload.len());
     out.extend_from_slice(header.as_bytes());
     out.extend_from_slice(payload);

@@ -7,8 +7,8 @@
 use super::MAX_SIGNATURES;
 use crate::json::path::Path;
 use crate::json::{self, JsonLimits, Value};
+use crate::text::Msg;
 use crate::{Error, Limits};
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -45,7 +45,13 @@ pub(crate) fn parse_json(bytes: &[u8], limits: &Limits) -> Result<Value, Error> 
             message,
         } => Error::Envelope {
             path,
-            message: format!("{message} (line {line}, column {column})"),
+            message: Msg::new(&message)
+                .text(" (line ")
+                .num(line)
+                .text(", column ")
+                .num(column)
+                .text(")")
+                .finish(),
         },
         other => other,
     })
@@ -75,10 +81,12 @@ pub(crate) fn read(document: &Value) -> Result<RawEnvelope<'_>, Error> {
     if list.len() > MAX_SIGNATURES {
         return Err(envelope(
             &list_path,
-            format!(
-                "{} signatures, more than the {MAX_SIGNATURES} a verifier will try",
-                list.len()
-            ),
+            Msg::new("")
+                .num(list.len())
+                .text(" signatures, more than the ")
+                .num(MAX_SIGNATURES)
+                .text(" a verifier will try")
+                .finish(),
         ));
     }
     let mut signatures = Vec::with_capacity(list.len());
@@ -112,7 +120,14 @@ fn string_field<'v>(object: &'v Value, at: &Path<'_>, key: &str) -> Result<&'v s
 }
 
 fn wrong_type(path: &Path<'_>, expected: &str, found: &Value) -> Error {
-    envelope(path, format!("expected {expected}, found {}", found.kind()))
+    envelope(
+        path,
+        Msg::new("expected ")
+            .text(expected)
+            .text(", found ")
+            .text(found.kind())
+            .finish(),
+    )
 }
 
 /// An [`Error::Envelope`] at `path`.

@@ -6,8 +6,8 @@
 
 use super::keys::PublicKey;
 use super::MAX_SIGNATURES;
+use crate::text::Msg;
 use crate::{Error, Limits};
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -169,32 +169,50 @@ impl TrustPolicyBuilder {
         }
         for (i, key) in self.keys.iter().enumerate() {
             if let Some(first) = self.keys.iter().take(i).position(|k| k == key) {
-                return Err(policy(format!(
-                    "keys[{i}]: {key} is already pinned as keys[{first}]; each key counts once, pin it once"
-                )));
+                return Err(policy(
+                    Msg::new("keys[")
+                        .num(i)
+                        .text("]: ")
+                        .text(&key.compact())
+                        .text(" is already pinned as keys[")
+                        .num(first)
+                        .text("]; each key counts once, pin it once")
+                        .finish(),
+                ));
             }
         }
         if self.threshold == 0 {
             return Err(policy("threshold is 0; at least one signature is required"));
         }
         if self.threshold > self.keys.len() {
-            return Err(policy(format!(
-                "threshold {} is impossible with {} pinned key(s)",
-                self.threshold,
-                self.keys.len()
-            )));
+            return Err(policy(
+                Msg::new("threshold ")
+                    .num(self.threshold)
+                    .text(" is impossible with ")
+                    .num(self.keys.len())
+                    .text(" pinned key(s)")
+                    .finish(),
+            ));
         }
         if self.threshold > MAX_SIGNATURES {
-            return Err(policy(format!(
-                "threshold {} is impossible: an envelope carries at most {MAX_SIGNATURES} signatures",
-                self.threshold
-            )));
+            return Err(policy(
+                Msg::new("threshold ")
+                    .num(self.threshold)
+                    .text(" is impossible: an envelope carries at most ")
+                    .num(MAX_SIGNATURES)
+                    .text(" signatures")
+                    .finish(),
+            ));
         }
         if self.clock_skew_ms > MAX_CLOCK_SKEW_MS {
-            return Err(policy(format!(
-                "clock skew of {} ms is over the maximum of {MAX_CLOCK_SKEW_MS} ms (one day)",
-                self.clock_skew_ms
-            )));
+            return Err(policy(
+                Msg::new("clock skew of ")
+                    .num(self.clock_skew_ms)
+                    .text(" ms is over the maximum of ")
+                    .num(MAX_CLOCK_SKEW_MS)
+                    .text(" ms (one day)")
+                    .finish(),
+            ));
         }
         Ok(TrustPolicy {
             keys: self.keys,
@@ -210,10 +228,16 @@ impl TrustPolicyBuilder {
         if self.error.is_none() {
             let message = match err {
                 Error::Policy { message } => message,
-                other => alloc::string::ToString::to_string(&other),
+                other => other.message(),
             };
             // Name the key's position: a policy often pins several keys from one list.
-            self.error = Some(policy(format!("keys[{}]: {message}", self.keys.len())));
+            self.error = Some(policy(
+                Msg::new("keys[")
+                    .num(self.keys.len())
+                    .text("]: ")
+                    .text(&message)
+                    .finish(),
+            ));
         }
     }
 }

@@ -12,8 +12,8 @@ use super::parse::{self, RawSignature};
 use super::policy::TrustPolicy;
 use crate::json::path::Path;
 use crate::snapshot::{parse_payload, Header, Snapshot};
+use crate::text::Msg;
 use crate::{Error, PAYLOAD_TYPE};
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use ed25519_dalek::Signature;
@@ -231,7 +231,12 @@ fn decode_signatures(
 }
 
 fn decode(text: &str, path: &Path<'_>) -> Result<Vec<u8>, Error> {
-    base64::decode(text).map_err(|e| parse::envelope(path, format!("not valid base64: {e}")))
+    base64::decode(text).map_err(|e| {
+        parse::envelope(
+            path,
+            Msg::new("not valid base64: ").text(&e.message()).finish(),
+        )
+    })
 }
 
 /// How many distinct pinned keys signed, and the first of them in envelope order.
@@ -284,7 +289,9 @@ fn count_signers(keys: &[PublicKey], message: &[u8], signatures: &[DecodedSignat
 /// At most 200 characters of an attacker-chosen string, for an error message.
 fn shorten(text: &str) -> String {
     match text.char_indices().nth(200) {
-        Some((end, _)) => format!("{}…", text.get(..end).unwrap_or_default()),
+        Some((end, _)) => Msg::new(text.get(..end).unwrap_or_default())
+            .text("…")
+            .finish(),
         None => text.into(),
     }
 }

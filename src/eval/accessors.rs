@@ -9,7 +9,7 @@ use crate::json::Value;
 use crate::snapshot::flag_ref::sealed::Lookup;
 use crate::snapshot::model::Flag;
 use crate::snapshot::{FlagId, FlagRef, FlagType, Snapshot};
-use alloc::format;
+use crate::text::Msg;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -245,26 +245,35 @@ impl Snapshot {
         failure: Failure<'s>,
     ) -> (String, Option<&'s Flag>) {
         match failure {
-            Failure::NotFound => (format!("{} is not in the snapshot", name.describe()), None),
+            Failure::NotFound => (
+                Msg::new(&name.describe())
+                    .text(" is not in the snapshot")
+                    .finish(),
+                None,
+            ),
             Failure::TypeMismatch(flag, want) => (
-                format!(
-                    "flag \"{}\" is of type {}, not {}",
-                    flag.key,
-                    flag.kind.as_str(),
-                    want.as_str()
-                ),
+                Msg::new("flag ")
+                    .quoted(&flag.key)
+                    .text(" is of type ")
+                    .text(flag.kind.as_str())
+                    .text(", not ")
+                    .text(want.as_str())
+                    .finish(),
                 Some(flag),
             ),
-            Failure::InvalidContext(flag, reason) => {
-                (format!("invalid context: {reason}"), Some(flag))
-            }
+            Failure::InvalidContext(flag, reason) => (
+                Msg::new("invalid context: ").text(&reason).finish(),
+                Some(flag),
+            ),
             Failure::MissingUnit(flag, MissingUnit(attr)) => {
                 let unit = self.attr_table().name(attr).unwrap_or("targetingKey");
                 (
-                    format!(
-                        "flag \"{}\" splits by \"{unit}\", which the context lacks (a string or an integer is needed)",
-                        flag.key
-                    ),
+                    Msg::new("flag ")
+                        .quoted(&flag.key)
+                        .text(" splits by ")
+                        .quoted(unit)
+                        .text(", which the context lacks (a string or an integer is needed)")
+                        .finish(),
                     Some(flag),
                 )
             }

@@ -8,6 +8,7 @@
 
 use super::path::{render_steps, Step};
 use super::Value;
+use crate::text::Msg;
 use crate::Error;
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -196,7 +197,9 @@ impl<'a> Parser<'a> {
     /// Checks the depth limit and consumes the `[` or `{` of a new container.
     fn open(&mut self, stack: &[Frame]) -> Result<(), Error> {
         if stack.len() >= self.limits.max_depth {
-            let message = alloc::format!("nesting deeper than {}", self.limits.max_depth);
+            let message = Msg::new("nesting deeper than ")
+                .num(self.limits.max_depth)
+                .finish();
             return Err(self.error(stack, Scope::Value, self.pos, message));
         }
         self.pos += 1;
@@ -318,7 +321,7 @@ impl<'a> Parser<'a> {
     }
 
     fn duplicate(&self, stack: &[Frame], at: usize, key: &str) -> Error {
-        let message = alloc::format!("duplicate key {key:?}");
+        let message = Msg::new("duplicate key ").debug(key).finish();
         self.error(stack, Scope::Container, at, message)
     }
 

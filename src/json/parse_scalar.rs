@@ -3,6 +3,7 @@
 
 use super::{Frame, Parser, Scope};
 use crate::json::{Number, Value};
+use crate::text::Msg;
 use crate::Error;
 use alloc::boxed::Box;
 
@@ -86,7 +87,10 @@ impl Parser<'_> {
     }
 
     fn too_long(&self, stack: &[Frame], scope: Scope, start: usize) -> Error {
-        let message = alloc::format!("string longer than {} bytes", self.limits.max_string_bytes);
+        let message = Msg::new("string longer than ")
+            .num(self.limits.max_string_bytes)
+            .text(" bytes")
+            .finish();
         self.error(stack, scope, start, message)
     }
 

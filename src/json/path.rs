@@ -1,8 +1,8 @@
 //! Locations inside a JSON document, rendered the way load errors name them:
 //! `flags.new-checkout.rules[2].conditions[0].op`.
 
+use crate::text;
 use alloc::string::String;
-use core::fmt::Write;
 
 /// One step from a JSON value to one of its children.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,7 +75,9 @@ pub fn render_steps<'s>(steps: impl IntoIterator<Item = Step<'s>>) -> String {
 pub fn push_step(out: &mut String, step: Step<'_>) {
     match step {
         Step::Index(i) => {
-            let _ = write!(out, "[{i}]");
+            out.push('[');
+            text::push_decimal(out, i);
+            out.push(']');
         }
         Step::Key(k) if is_plain(k) => {
             if !out.is_empty() {
@@ -90,7 +92,8 @@ pub fn push_step(out: &mut String, step: Step<'_>) {
                     '"' => out.push_str("\\\""),
                     '\\' => out.push_str("\\\\"),
                     c if (c as u32) < 0x20 => {
-                        let _ = write!(out, "\\u{:04x}", c as u32);
+                        out.push_str("\\u");
+                        text::push_hex(out, u64::from(c), 4);
                     }
                     c => out.push(c),
                 }

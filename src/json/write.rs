@@ -3,6 +3,7 @@
 //! number formatting), so Rust and JS results can be compared as text.
 
 use super::{Number, Value};
+use crate::text;
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -123,12 +124,13 @@ pub(crate) fn write_number(n: &Number, out: &mut String) {
 /// Writes a number: integers exactly, floats in style `F`.
 fn write_number_as<F: FloatText>(n: &Number, out: &mut String) {
     if n.is_integer_repr() {
+        // Integers without `core::fmt`, which the wasm build does not link (`crate::text`).
         if let Some(u) = n.as_u64() {
-            let _ = write!(out, "{u}");
+            text::push_decimal(out, u);
             return;
         }
         if let Some(i) = n.as_i64() {
-            let _ = write!(out, "{i}");
+            text::push_decimal(out, i);
             return;
         }
     }
@@ -313,7 +315,8 @@ pub(crate) fn write_string(s: &str, out: &mut String) {
         // Unescaped bytes are copied in runs; `i` is an ASCII byte, so a char boundary.
         out.push_str(s.get(run_start..i).unwrap_or_default());
         if escape.is_empty() {
-            let _ = write!(out, "\\u{:04x}", b);
+            out.push_str("\\u");
+            text::push_hex(out, u64::from(b), 4);
         } else {
             out.push_str(escape);
         }

@@ -10,9 +10,9 @@ use crate::eval::cidr::Cidr;
 use crate::eval::semver::Version;
 use crate::json::path::Path;
 use crate::json::Value;
+use crate::text::Msg;
 use crate::Error;
 use alloc::boxed::Box;
-use alloc::format;
 use alloc::vec::Vec;
 
 /// Every operator name of SNAPSHOT.md §2.
@@ -107,8 +107,12 @@ fn matches(values: &[Value], vp: &Path<'_>, _op_path: &Path<'_>) -> Result<Op, E
     for (i, v) in values.iter().enumerate() {
         let p = vp.index(i);
         let pattern = read::string(v, &p)?;
-        let compiled = crate::eval::pattern::Pattern::compile(pattern)
-            .map_err(|e| read::error(&p, format!("invalid regular expression: {e}")))?;
+        let compiled = crate::eval::pattern::Pattern::compile(pattern).map_err(|e| {
+            read::error(
+                &p,
+                Msg::new("invalid regular expression: ").text(&e).finish(),
+            )
+        })?;
         out.push(compiled);
     }
     Ok(Op::Matches(out.into_boxed_slice()))
@@ -129,9 +133,14 @@ fn unknown_operator(p: &Path<'_>, op: &str) -> Error {
     match hint {
         Some(known) => read::error(
             p,
-            format!("unknown operator \"{op}\" (did you mean \"{known}\"?)"),
+            Msg::new("unknown operator ")
+                .quoted(op)
+                .text(" (did you mean ")
+                .quoted(known)
+                .text("?)")
+                .finish(),
         ),
-        None => read::error(p, format!("unknown operator \"{op}\"")),
+        None => read::error(p, Msg::new("unknown operator ").quoted(op).finish()),
     }
 }
 
@@ -213,8 +222,15 @@ fn versions(values: &[Value], vp: &Path<'_>) -> Result<Vec<Version>, Error> {
     for (i, v) in values.iter().enumerate() {
         let p = vp.index(i);
         let s = read::string(v, &p)?;
-        let version = Version::parse(s)
-            .ok_or_else(|| read::error(&p, format!("{s:?} is not a semantic version")))?;
+        let version = Version::parse(s).ok_or_else(|| {
+            read::error(
+                &p,
+                Msg::new("")
+                    .debug(s)
+                    .text(" is not a semantic version")
+                    .finish(),
+            )
+        })?;
         out.push(version);
     }
     Ok(out)
@@ -242,7 +258,7 @@ fn segments(c: &Compiler<'_>, values: &[Value], vp: &Path<'_>) -> Result<Box<[u3
         let idx = c
             .segment_index
             .get(key)
-            .ok_or_else(|| read::error(&p, format!("unknown segment \"{key}\"")))?;
+            .ok_or_else(|| read::error(&p, Msg::new("unknown segment ").quoted(key).finish()))?;
         out.push(idx);
     }
     Ok(out.into_boxed_slice())
@@ -253,8 +269,12 @@ fn cidrs(values: &[Value], vp: &Path<'_>) -> Result<Box<[Cidr]>, Error> {
     for (i, v) in values.iter().enumerate() {
         let p = vp.index(i);
         let s = read::string(v, &p)?;
-        let cidr =
-            Cidr::parse(s).ok_or_else(|| read::error(&p, format!("{s:?} is not a CIDR range")))?;
+        let cidr = Cidr::parse(s).ok_or_else(|| {
+            read::error(
+                &p,
+                Msg::new("").debug(s).text(" is not a CIDR range").finish(),
+            )
+        })?;
         out.push(cidr);
     }
     Ok(out.into_boxed_slice())

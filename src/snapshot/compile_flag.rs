@@ -9,9 +9,9 @@ use super::sets::StrMap;
 use super::FlagType;
 use crate::json::path::Path;
 use crate::json::Value;
+use crate::text::Msg;
 use crate::Error;
 use alloc::boxed::Box;
-use alloc::format;
 use alloc::vec::Vec;
 
 /// Compiles flag `key` (its JSON at `p`); `index` is its position in the snapshot.
@@ -32,9 +32,10 @@ pub(crate) fn flag(
         other => {
             return Err(read::error(
                 &tp,
-                format!(
-                    "unknown flag type \"{other}\" (expected boolean, string, number or object)"
-                ),
+                Msg::new("unknown flag type ")
+                    .quoted(other)
+                    .text(" (expected boolean, string, number or object)")
+                    .finish(),
             ))
         }
     };
@@ -145,7 +146,7 @@ fn prerequisites(
         let flag = c
             .flag_index
             .get(key)
-            .ok_or_else(|| read::error(&fp, format!("unknown flag \"{key}\"")))?;
+            .ok_or_else(|| read::error(&fp, Msg::new("unknown flag ").quoted(key).finish()))?;
         let names = c
             .variant_names
             .get(flag as usize)
@@ -212,7 +213,10 @@ fn targets(
             .unwrap_or_default();
         return Err(read::error(
             &p.key("targets"),
-            format!("\"{dup}\" is targeted more than once"),
+            Msg::new("")
+                .quoted(&dup)
+                .text(" is targeted more than once")
+                .finish(),
         ));
     }
     Ok(map)
@@ -238,7 +242,10 @@ fn rules(
                 let idp = rp.key("id");
                 let id = read::name(v, &idp)?;
                 if out.iter().any(|r| r.id.as_deref() == Some(id)) {
-                    return Err(read::error(&idp, format!("duplicate rule id \"{id}\"")));
+                    return Err(read::error(
+                        &idp,
+                        Msg::new("duplicate rule id ").quoted(id).finish(),
+                    ));
                 }
                 Some(Box::from(id))
             }

@@ -7,9 +7,9 @@ use super::read::{self, Members};
 use crate::bucket::BUCKETS;
 use crate::json::path::Path;
 use crate::json::Value;
+use crate::text::Msg;
 use crate::Error;
 use alloc::boxed::Box;
-use alloc::format;
 use alloc::vec::Vec;
 
 /// The flag a serve belongs to: its key (the default salt) and variant names.
@@ -26,7 +26,7 @@ pub(crate) fn variant(scope: &FlagScope<'_>, v: &Value, p: &Path<'_>) -> Result<
         .iter()
         .position(|n| *n == name)
         .map(|i| i as VariantIdx)
-        .ok_or_else(|| read::error(p, format!("unknown variant \"{name}\"")))
+        .ok_or_else(|| read::error(p, Msg::new("unknown variant ").quoted(name).finish()))
 }
 
 /// Compiles the serve object at `p`: exactly one of `variant`, `rollout`, `schedule`.
@@ -135,7 +135,11 @@ fn rollout(
     if total != u64::from(BUCKETS) {
         return Err(read::error(
             &wp,
-            format!("weights sum to {total}, they must sum to {BUCKETS}"),
+            Msg::new("weights sum to ")
+                .num(total)
+                .text(", they must sum to ")
+                .num(BUCKETS)
+                .finish(),
         ));
     }
     Ok(Rollout {
@@ -180,7 +184,10 @@ fn schedule(
             other => {
                 return Err(read::error(
                     &p.key("curve"),
-                    format!("unknown curve \"{other}\" (expected \"linear\" or \"s-curve\")"),
+                    Msg::new("unknown curve ")
+                        .quoted(other)
+                        .text(" (expected \"linear\" or \"s-curve\")")
+                        .finish(),
                 ))
             }
         },

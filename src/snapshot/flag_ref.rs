@@ -50,7 +50,9 @@ pub(crate) mod sealed {
         }
 
         fn describe(&self) -> String {
-            alloc::format!("flag \"{}\"", (*self).as_ref())
+            crate::text::Msg::new("flag ")
+                .quoted((*self).as_ref())
+                .finish()
         }
     }
 
@@ -61,7 +63,7 @@ pub(crate) mod sealed {
         }
 
         fn describe(&self) -> String {
-            alloc::format!("flag #{}", self.0)
+            crate::text::Msg::new("flag #").num(self.0).finish()
         }
     }
 }

@@ -4,8 +4,8 @@
 
 use super::model::{Condition, Flag, Op, Segment};
 use crate::json::path::Path;
+use crate::text::Msg;
 use crate::{Error, Limits};
-use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -33,7 +33,10 @@ pub(crate) fn check(flags: &[Flag], segments: &[Segment], limits: &Limits) -> Re
         let root = Path::ROOT;
         let sp = root.key("segments");
         let p = sp.key(first);
-        Error::invalid(p.key("rules").render(), format!("segment cycle: {names}"))
+        Error::invalid(
+            p.key("rules").render(),
+            Msg::new("segment cycle: ").text(&names).finish(),
+        )
     })?;
     for (i, s) in segments.iter().enumerate() {
         bounded(
@@ -72,7 +75,7 @@ pub(crate) fn check(flags: &[Flag], segments: &[Segment], limits: &Limits) -> Re
         let p = fp.key(first);
         Error::invalid(
             p.key("prerequisites").render(),
-            format!("prerequisite cycle: {names}"),
+            Msg::new("prerequisite cycle: ").text(&names).finish(),
         )
     })?;
     for (i, f) in flags.iter().enumerate() {
@@ -94,19 +97,18 @@ fn bounded(
     if depth.copied().unwrap_or(0) > limits.max_dependency_depth {
         return Err(Error::invalid(
             p.render(),
-            format!(
-                "dependency chain deeper than {}",
-                limits.max_dependency_depth
-            ),
+            Msg::new("dependency chain deeper than ")
+                .num(limits.max_dependency_depth)
+                .finish(),
         ));
     }
     if work.copied().unwrap_or(0) > limits.max_dependency_work {
         return Err(Error::invalid(
             p.render(),
-            format!(
-                "one evaluation would evaluate more than {} flags and segments",
-                limits.max_dependency_work
-            ),
+            Msg::new("one evaluation would evaluate more than ")
+                .num(limits.max_dependency_work)
+                .text(" flags and segments")
+                .finish(),
         ));
     }
     Ok(())

@@ -3,9 +3,9 @@
 
 use crate::json::path::Path;
 use crate::json::Value;
+use crate::text::Msg;
 use crate::Error;
 use alloc::boxed::Box;
-use alloc::format;
 
 /// The members of a JSON object.
 pub(crate) type Members = [(Box<str>, Value)];
@@ -17,7 +17,14 @@ pub(crate) fn error(p: &Path<'_>, message: impl Into<alloc::string::String>) -> 
 
 /// "expected X, found Y".
 pub(crate) fn wrong(p: &Path<'_>, expected: &str, found: &Value) -> Error {
-    error(p, format!("expected {expected}, found {}", found.kind()))
+    error(
+        p,
+        Msg::new("expected ")
+            .text(expected)
+            .text(", found ")
+            .text(found.kind())
+            .finish(),
+    )
 }
 
 /// The value as an object.
@@ -35,7 +42,7 @@ pub(crate) fn optional<'v>(m: &'v Members, key: &str) -> Option<&'v Value> {
 
 /// A required member (`p` is the object's path).
 pub(crate) fn required<'v>(m: &'v Members, key: &str, p: &Path<'_>) -> Result<&'v Value, Error> {
-    optional(m, key).ok_or_else(|| error(p, format!("missing field \"{key}\"")))
+    optional(m, key).ok_or_else(|| error(p, Msg::new("missing field ").quoted(key).finish()))
 }
 
 /// The value as a string.
@@ -69,10 +76,7 @@ pub(crate) fn flag_or(m: &Members, key: &str, default: bool, p: &Path<'_>) -> Re
 pub(crate) fn array<'v>(v: &'v Value, p: &Path<'_>, max: usize) -> Result<&'v [Value], Error> {
     let items = v.as_array().ok_or_else(|| wrong(p, "an array", v))?;
     if items.len() > max {
-        return Err(error(
-            p,
-            format!("{} entries, more than the limit of {max}", items.len()),
-        ));
+        return Err(too_many(p, items.len(), max));
     }
     Ok(items)
 }
@@ -85,24 +89,43 @@ pub(crate) fn integer(v: &Value, p: &Path<'_>, max: u64) -> Result<u64, Error> {
     };
     match n {
         Some(n) if n <= max => Ok(n),
-        _ => Err(error(p, format!("expected an integer from 0 to {max}"))),
+        _ => Err(error(
+            p,
+            Msg::new("expected an integer from 0 to ").num(max).finish(),
+        )),
     }
 }
 
 /// An RFC 3339 instant, in ms since the Unix epoch.
 pub(crate) fn instant(v: &Value, p: &Path<'_>) -> Result<i64, Error> {
     let s = string(v, p)?;
-    crate::time::parse_rfc3339(s)
-        .ok_or_else(|| error(p, format!("{s:?} is not an RFC 3339 instant")))
+    crate::time::parse_rfc3339(s).ok_or_else(|| {
+        error(
+            p,
+            Msg::new("")
+                .debug(s)
+                .text(" is not an RFC 3339 instant")
+                .finish(),
+        )
+    })
 }
 
 /// Checks the member count of an object against a limit.
 pub(crate) fn at_most(m: &Members, max: usize, p: &Path<'_>) -> Result<(), Error> {
     if m.len() > max {
-        return Err(error(
-            p,
-            format!("{} entries, more than the limit of {max}", m.len()),
-        ));
+        return Err(too_many(p, m.len(), max));
     }
     Ok(())
+}
+
+/// "N entries, more than the limit of MAX".
+fn too_many(p: &Path<'_>, len: usize, max: usize) -> Error {
+    error(
+        p,
+        Msg::new("")
+            .num(len)
+            .text(" entries, more than the limit of ")
+            .num(max)
+            .finish(),
+    )
 }

@@ -2,7 +2,9 @@
 //! a client can also fail before any snapshot arrives (an HTTP status, the network), so the
 //! sync layer wraps it rather than adding transport cases to the core's error.
 
+use crate::text::Msg;
 use crate::Error;
+use alloc::string::String;
 use core::fmt;
 
 /// How a request failed without an HTTP response, as the host observed it.
@@ -89,18 +91,28 @@ impl SyncError {
     }
 }
 
-impl fmt::Display for SyncError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl SyncError {
+    /// The human-readable description, the same text as `Display` writes. Bindings use this
+    /// rather than `to_string()` so that the wasm build links no `core::fmt` (see
+    /// `crate::text`).
+    pub fn message(&self) -> String {
         let fixed = match self {
-            SyncError::Snapshot(error) => return write!(f, "snapshot refused: {error}"),
-            SyncError::Http { status } => {
-                write!(f, "HTTP {status} from the snapshot endpoint")?;
-                if is_fatal_status(*status) {
-                    f.write_str("; polling stopped (check the URL and the credentials)")?;
-                }
-                return Ok(());
+            SyncError::Snapshot(error) => {
+                return Msg::new("snapshot refused: ")
+                    .text(&error.message())
+                    .finish()
             }
-            SyncError::Config { message } => return write!(f, "sync config: {message}"),
+            SyncError::Http { status } => {
+                let mut msg = Msg::new("HTTP ");
+                msg.num(*status).text(" from the snapshot endpoint");
+                if is_fatal_status(*status) {
+                    msg.text("; polling stopped (check the URL and the credentials)");
+                }
+                return msg.finish();
+            }
+            SyncError::Config { message } => {
+                return Msg::new("sync config: ").text(message).finish()
+            }
             SyncError::Failure(FailureKind::Network) => {
                 "network failure while fetching the snapshot"
             }
@@ -110,7 +122,13 @@ impl fmt::Display for SyncError {
                 "304 Not Modified without a snapshot to keep; the next request is unconditional"
             }
         };
-        f.write_str(fixed)
+        String::from(fixed)
+    }
+}
+
+impl fmt::Display for SyncError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 

@@ -74,3 +74,38 @@ fn errors_have_stable_codes_and_readable_messages() {
     assert!(SyncError::Http { status: 500 }.snapshot_error().is_none());
     assert!(!SyncError::Http { status: 500 }.is_fatal());
 }
+
+#[test]
+fn error_messages_are_exactly_what_the_format_strings_wrote() {
+    let cases = [
+        (
+            SyncError::Http { status: 404 },
+            "HTTP 404 from the snapshot endpoint; polling stopped (check the URL and the credentials)",
+        ),
+        (
+            SyncError::Http { status: 503 },
+            "HTTP 503 from the snapshot endpoint",
+        ),
+        (
+            SyncError::Config {
+                message: "pollIntervalMs is 0",
+            },
+            "sync config: pollIntervalMs is 0",
+        ),
+        (
+            SyncError::Snapshot(crate::Error::VersionConflict { version: 12 }),
+            "snapshot refused: version: 12 was already accepted with different content",
+        ),
+        (
+            SyncError::NotModifiedWithoutSnapshot,
+            "304 Not Modified without a snapshot to keep; the next request is unconditional",
+        ),
+    ];
+    for (error, text) in cases {
+        assert_eq!(error.message(), text);
+        assert_eq!(error.to_string(), text);
+    }
+    let base64 = crate::envelope::base64::Base64Error::InvalidByte { at: 1234 };
+    assert_eq!(base64.message(), "invalid character at offset 1234");
+    assert_eq!(base64.to_string(), "invalid character at offset 1234");
+}

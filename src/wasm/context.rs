@@ -28,7 +28,7 @@ impl Context {
         let ctx = super::convert::context_from_js(value, limits).and_then(|v| {
             CoreContext::from_value(v, limits).map_err(|e| match e {
                 crate::Error::InvalidContext { message } => message,
-                other => other.to_string(),
+                other => other.message(),
             })
         });
         let compiled = match ctx {

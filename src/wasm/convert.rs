@@ -2,9 +2,9 @@
 //! js-sys directly: serde's generic (de)serialisers cost more wasm than the whole evaluator.
 
 use crate::json::{Exact, Number, Value};
+use crate::text::Msg;
 use crate::{ContextLimits, Details};
 use alloc::boxed::Box;
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use js_sys::{Array, Object, Reflect};
@@ -58,7 +58,9 @@ pub(crate) fn context_from_js(v: &JsValue, limits: &ContextLimits) -> Result<Val
         } else {
             js_type(v)
         };
-        return Err(format!("a context must be an object, not {kind}"));
+        return Err(Msg::new("a context must be an object, not ")
+            .text(&kind)
+            .finish());
     }
     let mut budget = limits.max_values;
     // The object itself is one level; attributes may nest `max_depth` more.
@@ -77,9 +79,12 @@ fn read(
     limits: &ContextLimits,
     budget: &mut usize,
 ) -> Result<Value, String> {
-    *budget = budget
-        .checked_sub(1)
-        .ok_or_else(|| format!("more than {} values", limits.max_values))?;
+    *budget = budget.checked_sub(1).ok_or_else(|| {
+        Msg::new("more than ")
+            .num(limits.max_values)
+            .text(" values")
+            .finish()
+    })?;
     if v.is_null() || v.is_undefined() {
         return Ok(Value::Null);
     }
@@ -94,10 +99,10 @@ fn read(
     }
     if let Some(s) = v.as_string() {
         if s.len() > limits.max_string_bytes {
-            return Err(format!(
-                "a string is longer than {} bytes",
-                limits.max_string_bytes
-            ));
+            return Err(Msg::new("a string is longer than ")
+                .num(limits.max_string_bytes)
+                .text(" bytes")
+                .finish());
         }
         return Ok(Value::String(s.into()));
     }
@@ -109,12 +114,15 @@ fn read(
         };
     }
     if !v.is_object() {
-        return Err(format!("unsupported value of type {}", js_type(v)));
+        return Err(Msg::new("unsupported value of type ")
+            .text(&js_type(v))
+            .finish());
     }
-    let depth = depth
-        .checked_sub(1)
-        .filter(|d| *d > 0)
-        .ok_or_else(|| format!("nesting deeper than {}", limits.max_depth))?;
+    let depth = depth.checked_sub(1).filter(|d| *d > 0).ok_or_else(|| {
+        Msg::new("nesting deeper than ")
+            .num(limits.max_depth)
+            .finish()
+    })?;
     if let Some(array) = v.dyn_ref::<Array>() {
         let mut items = Vec::new();
         for item in array.iter() {
@@ -126,12 +134,13 @@ fn read(
     for key in Object::keys(v.unchecked_ref::<Object>()).iter() {
         let name = key.as_string().unwrap_or_default();
         if name.len() > limits.max_string_bytes {
-            return Err(format!(
-                "a key is longer than {} bytes",
-                limits.max_string_bytes
-            ));
+            return Err(Msg::new("a key is longer than ")
+                .num(limits.max_string_bytes)
+                .text(" bytes")
+                .finish());
         }
-        let value = Reflect::get(v, &key).map_err(|_| format!("cannot read {name:?}"))?;
+        let value =
+            Reflect::get(v, &key).map_err(|_| Msg::new("cannot read ").debug(&name).finish())?;
         members.push((name.into(), read(&value, depth, limits, budget)?));
     }
     Ok(Value::Object(members))

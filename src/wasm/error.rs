@@ -1,7 +1,6 @@
 //! Core errors become JavaScript `EdgeflagError` objects with a stable `code`.
 
 use crate::Error;
-use alloc::string::ToString;
 use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -35,7 +34,8 @@ pub(crate) fn js_error(code: &str, message: &str) -> JsValue {
 
 /// Converts a core error.
 pub(crate) fn from_core(e: &Error) -> JsValue {
-    js_error(e.code(), &e.to_string())
+    // `message`, not `to_string`: the wasm build links no `core::fmt` (see `crate::text`).
+    js_error(e.code(), &e.message())
 }
 
 /// A bad argument or option, code `INVALID_ARGUMENT`.

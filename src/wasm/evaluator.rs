@@ -92,7 +92,7 @@ impl Evaluator {
     pub fn new(options: JsValue) -> Result<Evaluator, JsValue> {
         let opts = options::parse(&options)?;
         let machine = SyncMachine::new(opts.policy, opts.sync)
-            .map_err(|e| js_error(e.code(), &alloc::format!("{e}")))?;
+            .map_err(|e| js_error(e.code(), &e.message()))?;
         Ok(Evaluator {
             machine: Rc::new(RefCell::new(machine)),
             context_limits: opts.context_limits,
@@ -110,7 +110,7 @@ impl Evaluator {
         if let Some(err) = outcome.error.as_ref() {
             return Err(match err.snapshot_error() {
                 Some(e) => from_core(e),
-                None => js_error(err.code(), &alloc::format!("{err}")),
+                None => js_error(err.code(), &err.message()),
             });
         }
         let changed = outcome

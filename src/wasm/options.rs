@@ -3,8 +3,8 @@
 use super::error::{from_core, invalid_argument};
 use crate::envelope::TrustPolicy;
 use crate::sync::SyncConfig;
+use crate::text::Msg;
 use crate::{ContextLimits, Limits};
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
@@ -25,10 +25,14 @@ fn get(options: &JsValue, name: &str) -> Option<JsValue> {
 fn string(options: &JsValue, name: &str) -> Result<Option<String>, JsValue> {
     match get(options, name) {
         None => Ok(None),
-        Some(v) => v
-            .as_string()
-            .map(Some)
-            .ok_or_else(|| invalid_argument(&format!("options.{name} must be a string"))),
+        Some(v) => v.as_string().map(Some).ok_or_else(|| {
+            invalid_argument(
+                &Msg::new("options.")
+                    .text(name)
+                    .text(" must be a string")
+                    .finish(),
+            )
+        }),
     }
 }
 
@@ -37,9 +41,12 @@ fn number(options: &JsValue, name: &str) -> Result<Option<f64>, JsValue> {
         None => Ok(None),
         Some(v) => match v.as_f64() {
             Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 => Ok(Some(n)),
-            _ => Err(invalid_argument(&format!(
-                "options.{name} must be a non-negative integer"
-            ))),
+            _ => Err(invalid_argument(
+                &Msg::new("options.")
+                    .text(name)
+                    .text(" must be a non-negative integer")
+                    .finish(),
+            )),
         },
     }
 }
@@ -61,7 +68,12 @@ pub(crate) fn parse(options: &JsValue) -> Result<Options, JsValue> {
         .enumerate()
         .map(|(i, k)| {
             k.as_string().ok_or_else(|| {
-                invalid_argument(&format!("options.publicKeys[{i}] must be a string"))
+                invalid_argument(
+                    &Msg::new("options.publicKeys[")
+                        .num(i)
+                        .text("] must be a string")
+                        .finish(),
+                )
             })
         })
         .collect::<Result<_, _>>()?;

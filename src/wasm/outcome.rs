@@ -3,7 +3,6 @@
 use crate::envelope::Identity;
 use crate::sync::{Event, Outcome, Persisted, Request, SyncError};
 use crate::Snapshot;
-use alloc::string::ToString;
 use wasm_bindgen::JsValue;
 
 fn set(obj: &js_sys::Object, key: &str, value: &JsValue) {
@@ -21,7 +20,7 @@ pub(crate) fn error_to_js(e: &SyncError) -> JsValue {
         .snapshot_error()
         .map_or_else(|| e.code(), |inner| inner.code());
     set(&obj, "code", &code.into());
-    set(&obj, "message", &e.to_string().into());
+    set(&obj, "message", &e.message().into());
     obj.into()
 }
 

@@ -7,6 +7,7 @@ use super::evaluator::{envelope_bytes, Evaluator};
 use super::outcome::{outcome_to_js, request_to_js};
 use crate::envelope::HighWater;
 use crate::sync::FailureKind;
+use crate::text::Msg;
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
@@ -64,9 +65,12 @@ impl Evaluator {
             "timeout" => FailureKind::Timeout,
             "aborted" => FailureKind::Aborted,
             other => {
-                return Err(invalid_argument(&alloc::format!(
-                "unknown failure kind {other:?} (expected \"network\", \"timeout\" or \"aborted\")"
-            )))
+                return Err(invalid_argument(
+                    &Msg::new("unknown failure kind ")
+                        .debug(other)
+                        .text(" (expected \"network\", \"timeout\" or \"aborted\")")
+                        .finish(),
+                ))
             }
         };
         self.drive(|m| outcome_to_js(&m.on_failure(kind, now as i64, random)))

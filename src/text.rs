@@ -1,0 +1,267 @@
+//! Message text written without `core::fmt`.
+//!
+//! Every error message of the library is built here rather than with `format!`: the
+//! formatting machinery (`fmt::write`, `Formatter::pad`, `pad_integral`, the `Display` impls of
+//! the integers and of `str`'s `Debug`) costs the wasm build about 2 KB gzipped, and error
+//! messages are the only thing in it that needs them. The output is byte for byte what the
+//! `format!` strings the messages were first written with produced; the tests below compare
+//! the two.
+
+use alloc::string::String;
+
+/// An error message under construction, appended to piece by piece:
+///
+/// `Msg::new("flag ").quoted(key).text(" is of type ").text(kind).finish()` writes what
+/// `format!("flag \"{key}\" is of type {kind}")` would.
+///
+/// The pieces are appended through `&mut self` by functions that are never inlined: every
+/// piece is then one call whose result feeds the next, the smallest code per message (a
+/// builder that moved `self` would copy the string at each step).
+pub(crate) struct Msg(String);
+
+impl Msg {
+    /// A message that starts with `text`.
+    #[must_use]
+    #[inline(never)]
+    pub(crate) fn new(text: &str) -> Msg {
+        Msg(String::from(text))
+    }
+
+    /// Appends `text` as it is (`{text}`).
+    #[inline(never)]
+    pub(crate) fn text(&mut self, text: &str) -> &mut Msg {
+        self.0.push_str(text);
+        self
+    }
+
+    /// Appends an integer in decimal (`{n}`).
+    #[inline]
+    pub(crate) fn num(&mut self, n: impl Integer) -> &mut Msg {
+        let (negative, magnitude) = n.split();
+        self.decimal(negative, magnitude)
+    }
+
+    /// [`Msg::num`] once widened: one copy for every integer type.
+    #[inline(never)]
+    fn decimal(&mut self, negative: bool, magnitude: u64) -> &mut Msg {
+        push_signed(&mut self.0, negative, magnitude);
+        self
+    }
+
+    /// Appends `text` between double quotes, not escaped (`\"{text}\"`).
+    #[inline(never)]
+    pub(crate) fn quoted(&mut self, text: &str) -> &mut Msg {
+        self.0.push('"');
+        self.0.push_str(text);
+        self.0.push('"');
+        self
+    }
+
+    /// Appends `text` quoted and escaped as Rust's `Debug` does (`{text:?}`): for strings that
+    /// may hold anything, so that control characters and invisible ones show.
+    #[inline(never)]
+    pub(crate) fn debug(&mut self, text: &str) -> &mut Msg {
+        push_debug(&mut self.0, text);
+        self
+    }
+
+    /// Appends an instant as RFC 3339 (what [`crate::time::Rfc3339`] displays).
+    #[inline(never)]
+    pub(crate) fn instant(&mut self, ms: i64) -> &mut Msg {
+        crate::time::Rfc3339(ms).push_to(&mut self.0);
+        self
+    }
+
+    /// The finished message (the builder is left empty).
+    #[must_use]
+    #[inline(never)]
+    pub(crate) fn finish(&mut self) -> String {
+        core::mem::take(&mut self.0)
+    }
+}
+
+/// An integer that [`Msg::num`] and [`push_decimal`] write in decimal.
+pub(crate) trait Integer {
+    /// Whether `self` is negative, and its magnitude.
+    fn split(self) -> (bool, u64);
+}
+
+impl Integer for u64 {
+    fn split(self) -> (bool, u64) {
+        (false, self)
+    }
+}
+
+impl Integer for u32 {
+    fn split(self) -> (bool, u64) {
+        (false, u64::from(self))
+    }
+}
+
+impl Integer for u16 {
+    fn split(self) -> (bool, u64) {
+        (false, u64::from(self))
+    }
+}
+
+impl Integer for usize {
+    fn split(self) -> (bool, u64) {
+        // usize is at most 64 bits on every target Rust supports, so this is lossless.
+        (false, self as u64)
+    }
+}
+
+impl Integer for i64 {
+    fn split(self) -> (bool, u64) {
+        // `unsigned_abs` also covers `i64::MIN`, whose negation does not fit an i64.
+        (self < 0, self.unsigned_abs())
+    }
+}
+
+/// Appends `n` in decimal (`{n}`).
+pub(crate) fn push_decimal(out: &mut String, n: impl Integer) {
+    let (negative, magnitude) = n.split();
+    push_signed(out, negative, magnitude);
+}
+
+/// [`push_decimal`] once widened: one copy for every integer type.
+fn push_signed(out: &mut String, negative: bool, magnitude: u64) {
+    if negative {
+        out.push('-');
+    }
+    push_digits(out, magnitude, 10, 1);
+}
+
+/// Appends `n` in decimal, padded with leading zeros to `width` digits (`{n:0width$}`).
+pub(crate) fn push_padded(out: &mut String, n: u64, width: usize) {
+    push_digits(out, n, 10, width);
+}
+
+/// Appends `n` in lowercase hexadecimal, padded with leading zeros to `width` digits
+/// (`{n:0width$x}`), e.g. the `00xx` of a `\u00xx` escape.
+pub(crate) fn push_hex(out: &mut String, n: u64, width: usize) {
+    push_digits(out, n, 16, width);
+}
+
+/// Appends `n` in `radix` (10 or 16), with at least `width` digits.
+fn push_digits(out: &mut String, mut n: u64, radix: u64, width: usize) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    // 20 digits hold a u64 in decimal (and so in hexadecimal); they fill the buffer from the
+    // end, so the last `len` bytes are the number.
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    for slot in digits.iter_mut().rev() {
+        *slot = DIGITS.get((n % radix) as usize).copied().unwrap_or(b'0');
+        n /= radix;
+        len += 1;
+        if n == 0 {
+            break;
+        }
+    }
+    for _ in len..width {
+        out.push('0');
+    }
+    let start = digits.len().saturating_sub(len);
+    for &digit in digits.get(start..).unwrap_or_default() {
+        out.push(char::from(digit));
+    }
+}
+
+/// Appends `text` the way `{text:?}` writes a `&str`: between double quotes, with `\"`, `\\`,
+/// `\0`, `\t`, `\r`, `\n`, and `\u{..}` for every other character that is not printable or is
+/// a combining mark (grapheme extender); the single quote is left alone.
+pub(crate) fn push_debug(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        // `char::escape_debug` is what `Debug for str` uses per character, except that it
+        // also escapes `'`, which a double-quoted string leaves as it is.
+        if c == '\'' {
+            out.push(c);
+        } else {
+            out.extend(c.escape_debug());
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+
+    #[test]
+    fn debug_matches_the_debug_format_of_str() {
+        let tricky = [
+            "",
+            "plain",
+            "quote \" backslash \\ apostrophe '",
+            "\0\t\r\n\u{7}\u{1b}\u{7f}",
+            "caf\u{e9} \u{1f600} \u{4e2d}\u{6587}",
+            // Combining marks: escaped wherever they appear, not only first.
+            "\u{301}e\u{301}",
+            "zero\u{200b}width\u{200d}joiner\u{feff}",
+            "\u{a0}\u{ad}\u{2028}\u{2029}\u{202e}",
+            "\u{e000}\u{f8ff}\u{fffd}\u{ffff}\u{10ffff}",
+            "\u{80}\u{9f}\u{85}",
+            "\u{1f1fa}\u{1f1f8}\u{fe0f}\u{20e3}",
+        ];
+        for s in tricky {
+            let mut out = String::new();
+            push_debug(&mut out, s);
+            assert_eq!(out, format!("{s:?}"), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn debug_matches_on_every_char_of_the_first_planes() {
+        // Every scalar value up to U+2FFFF alone, and after an ASCII letter (Debug's fast
+        // path for printable ASCII must not change what follows).
+        for c in (0..0x3_0000).filter_map(char::from_u32) {
+            for s in [format!("{c}"), format!("a{c}b")] {
+                let mut out = String::new();
+                push_debug(&mut out, &s);
+                assert_eq!(out, format!("{s:?}"));
+            }
+        }
+    }
+
+    #[test]
+    fn integers_match_display() {
+        let unsigned = [0, 1, 9, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX];
+        for n in unsigned {
+            let mut out = String::new();
+            push_decimal(&mut out, n);
+            assert_eq!(out, format!("{n}"));
+            let mut padded = String::new();
+            push_padded(&mut padded, n, 4);
+            assert_eq!(padded, format!("{n:04}"));
+            let mut hex = String::new();
+            push_hex(&mut hex, n, 4);
+            assert_eq!(hex, format!("{n:04x}"));
+        }
+        for n in [0, -1, 1, -10, 1_795_000_000_000, i64::MIN, i64::MAX] {
+            let mut out = String::new();
+            push_decimal(&mut out, n);
+            assert_eq!(out, format!("{n}"));
+        }
+        let mut out = String::new();
+        push_decimal(&mut out, usize::MAX);
+        push_decimal(&mut out, u32::MAX);
+        push_decimal(&mut out, u16::MAX);
+        assert_eq!(out, format!("{}{}{}", usize::MAX, u32::MAX, u16::MAX));
+    }
+
+    #[test]
+    fn builds_what_format_writes() {
+        let key = "new-checkout";
+        let found = "a\"b";
+        let msg = Msg::new("flag ")
+            .quoted(key)
+            .text(" has ")
+            .num(3usize)
+            .text(", found ")
+            .debug(found)
+            .finish();
+        assert_eq!(msg, format!("flag \"{key}\" has 3, found {found:?}"));
+    }
+}
