@@ -211,6 +211,10 @@ test("a tampered snapshot is refused: the page keeps its last-known-good and sho
   const page = await open(t);
   await painted(page);
   await status(page, "READY");
+  // The previous test's clean-up publishes a new version: the page must have it (through the
+  // stream) before its values count as the last-known-good.
+  const current = JSON.parse(Buffer.from(JSON.parse(await (await fetch(`${stack.backend.url}/snapshot`)).text()).payload, "base64"));
+  await page.waitForFunction((v) => window.edgeflag.info?.version >= v, current.version, { timeout: 10_000 });
   const before = { table: await table(page), shop: await storefront(page) };
   const version = await page.evaluate(() => window.edgeflag.info.version);
 
