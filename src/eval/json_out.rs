@@ -43,7 +43,7 @@ impl Details<'_, Option<&Value>> {
         }
         if let Some(index) = self.rule_index {
             out.push_str("\"ruleIndex\":");
-            write_u32(index, out);
+            crate::text::push_decimal(out, index);
             out.push(',');
         }
         out.push_str(if self.in_experiment {
@@ -67,31 +67,30 @@ impl Snapshot {
     /// `{"flagKey": value, ...}` for every flag in payload order, `null` where evaluation
     /// failed, floats in style `F`: the cheapest evaluate-all for hosts that need only values.
     pub fn values_json<F: FloatText>(&self, ctx: &CompiledContext, now: i64) -> String {
-        let mut out = String::with_capacity(16 * self.len() + 2);
-        out.push('{');
-        for i in 0..self.len() as u32 {
-            let id = FlagId(i);
-            let Some(key) = self.flag_key(id) else {
-                continue;
-            };
-            if i > 0 {
-                out.push(',');
-            }
-            write_string(key, &mut out);
-            out.push(':');
+        self.each_flag_json(16, |id, out| {
             match self.details_typed(id, ctx, now, None).value {
-                Some(v) => write_value_as::<F>(v, &mut out),
+                Some(v) => write_value_as::<F>(v, out),
                 None => out.push_str("null"),
             }
-        }
-        out.push('}');
-        out
+        })
     }
 
     /// `{"flagKey": details, ...}` for every flag in payload order (details as
     /// [`Details::write_json`] writes them, with `"value":null` where evaluation failed).
     pub fn all_json<F: FloatText>(&self, ctx: &CompiledContext, now: i64) -> String {
-        let mut out = String::with_capacity(96 * self.len() + 2);
+        self.each_flag_json(96, |id, out| {
+            self.details_typed(id, ctx, now, None)
+                .write_object::<F>(out, true);
+        })
+    }
+
+    /// A JSON object with one member per flag, its value written by `member`.
+    fn each_flag_json(
+        &self,
+        per_flag: usize,
+        mut member: impl FnMut(FlagId, &mut String),
+    ) -> String {
+        let mut out = String::with_capacity(per_flag * self.len() + 2);
         out.push('{');
         for i in 0..self.len() as u32 {
             let id = FlagId(i);
@@ -103,8 +102,7 @@ impl Snapshot {
             }
             write_string(key, &mut out);
             out.push(':');
-            self.details_typed(id, ctx, now, None)
-                .write_object::<F>(&mut out, true);
+            member(id, &mut out);
         }
         out.push('}');
         out
@@ -117,38 +115,4 @@ fn member(out: &mut String, name: &str, text: &str) {
     out.push_str("\":");
     write_string(text, out);
     out.push(',');
-}
-
-/// Decimal digits without `core::fmt` (smaller and faster in wasm).
-fn write_u32(mut n: u32, out: &mut String) {
-    let mut digits = [0u8; 10];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        if let Some(d) = digits.get_mut(start) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || start == 0 {
-            break;
-        }
-    }
-    for d in digits.iter().skip(start) {
-        out.push(char::from(*d));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::write_u32;
-    use alloc::string::String;
-
-    #[test]
-    fn writes_decimal() {
-        for n in [0, 7, 10, 99, 100, 4_294_967_295] {
-            let mut s = String::new();
-            write_u32(n, &mut s);
-            assert_eq!(s, alloc::format!("{n}"));
-        }
-    }
 }
