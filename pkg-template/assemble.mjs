@@ -8,6 +8,7 @@
 //   node pkg-template/assemble.mjs --no-build  reassemble from the last wasm build
 //   node pkg-template/assemble.mjs --stable    build with stable Rust (about 8 KB larger gzipped)
 //   node pkg-template/assemble.mjs --no-minify keep the JavaScript readable
+//   node pkg-template/assemble.mjs --if-stale  only when pkg/ is missing or older than its sources
 //
 // With nightly Rust and its rust-src installed, std is rebuilt for size (see shrink.mjs).
 //
@@ -16,6 +17,7 @@
 // wasm synchronously). Each entry module hands its build's classes to the client.
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { isStale } from "./stale.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -46,6 +48,11 @@ function run(cmd, args, options = {}) {
 }
 
 const has = (cmd) => spawnSync(cmd, ["--version"], { stdio: "ignore" }).status === 0;
+
+if (process.argv.includes("--if-stale") && !isStale(root, out)) {
+  console.log("pkg/ is up to date");
+  process.exit(0);
+}
 
 if (!process.argv.includes("--no-build")) {
   if (!has("wasm-pack")) {

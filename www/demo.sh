@@ -23,14 +23,9 @@ ensure_rust
 say "building the CLI (cargo build --release --features cli)"
 cargo build --release --features cli --quiet
 
-# pkg/: the same staleness check as pkg-template/test/run.sh.
-if [ ! -f pkg/web/edgeflag_bg.wasm ] || [ ! -f pkg/package.json ] \
-  || [ -n "$(find src Cargo.toml Cargo.lock pkg-template/src pkg-template/package.json pkg-template/README.md \
-    pkg-template/assemble.mjs -newer pkg/package.json -print -quit)" ]; then
-  ensure_wasm_pack
-  say "assembling pkg/ (node pkg-template/assemble.mjs)"
-  node pkg-template/assemble.mjs
-fi
+# pkg/: assembled when missing or older than its sources.
+ensure_wasm_pack
+node pkg-template/assemble.mjs --if-stale
 
 # worker/node_modules: only when missing or older than the lock file (the worker's own rule).
 if [ ! -f worker/node_modules/.package-lock.json ] || [ worker/package-lock.json -nt worker/node_modules/.package-lock.json ] \

@@ -15,16 +15,10 @@ if [ "${1:-}" = "--assemble" ]; then
   assemble=1
   shift
 fi
-if [ ! -f "$ROOT/pkg/web/edgeflag_bg.wasm" ] || [ ! -f "$ROOT/pkg/package.json" ]; then
-  assemble=1
-elif [ -n "$(find "$ROOT/src" "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT/pkg-template/src" \
-  "$ROOT/pkg-template/package.json" "$ROOT/pkg-template/README.md" "$ROOT/pkg-template/assemble.mjs" \
-  "$ROOT/pkg-template/shrink.mjs" \
-  -newer "$ROOT/pkg/package.json" -print -quit)" ]; then
-  assemble=1
-fi
 if [ "$assemble" = 1 ]; then
   node "$ROOT/pkg-template/assemble.mjs"
+else
+  node "$ROOT/pkg-template/assemble.mjs" --if-stale
 fi
 
 # `edgeflag` is a file: dependency on ../../pkg (a symlink), so tests import it by name and

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Gets worker/ ready to run: assembles ../pkg when it is missing or older than its sources
-# (the rule of pkg-template/test/run.sh), installs the dependencies with `npm ci` when they
+# (`assemble.mjs --if-stale`), installs the dependencies with `npm ci` when they
 # are missing or outdated, and builds the bundle with `wrangler deploy --dry-run`.
 # Sourced by test/run.sh and load/run.sh; idempotent.
 set -euo pipefail
@@ -8,13 +8,7 @@ WORKER_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROOT=$(cd "$WORKER_DIR/.." && pwd)
 cd "$WORKER_DIR"
 
-if [ ! -f "$ROOT/pkg/web/edgeflag_bg.wasm" ] || [ ! -f "$ROOT/pkg/package.json" ] || [ ! -f "$ROOT/pkg/workerd.js" ]; then
-  node "$ROOT/pkg-template/assemble.mjs"
-elif [ -n "$(find "$ROOT/src" "$ROOT/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT/pkg-template/src" \
-  "$ROOT/pkg-template/package.json" "$ROOT/pkg-template/README.md" "$ROOT/pkg-template/assemble.mjs" \
-  -newer "$ROOT/pkg/package.json" -print -quit)" ]; then
-  node "$ROOT/pkg-template/assemble.mjs"
-fi
+node "$ROOT/pkg-template/assemble.mjs" --if-stale
 
 # npm 11 runs no install scripts unless allowed; workerd ships its binary as a dependency
 # (@cloudflare/workerd-<platform>), so nothing here needs them.
