@@ -59,22 +59,23 @@ impl Snapshot {
         flag.variants.get(served.variant as usize).map(|v| &v.value)
     }
 
-    /// The value served for `flag` when it has type `want`: the one path behind the getters.
-    fn value_of<'s>(
+    /// The value served for `flag` when it has type `want` (`None` accepts any type): the one
+    /// path behind the getters and `values_json`. A failure is `None`, with no message built.
+    pub(crate) fn value_of<'s>(
         &'s self,
         flag: Option<&'s Flag>,
         ctx: &CompiledContext,
         now: i64,
-        want: FlagType,
+        want: Option<FlagType>,
     ) -> Option<&'s Value> {
-        self.run(flag, ctx, now, Some(want))
+        self.run(flag, ctx, now, want)
             .ok()
             .and_then(|(f, s)| Self::served_value(f, &s))
     }
 
     /// A boolean flag's value, or `default` on any failure.
     pub fn bool(&self, key: impl FlagRef, ctx: &CompiledContext, default: bool, now: i64) -> bool {
-        self.value_of(self.find(&key), ctx, now, FlagType::Boolean)
+        self.value_of(self.find(&key), ctx, now, Some(FlagType::Boolean))
             .and_then(Value::as_bool)
             .unwrap_or(default)
     }
@@ -87,14 +88,14 @@ impl Snapshot {
         default: &'a str,
         now: i64,
     ) -> &'a str {
-        self.value_of(self.find(&key), ctx, now, FlagType::String)
+        self.value_of(self.find(&key), ctx, now, Some(FlagType::String))
             .and_then(Value::as_str)
             .unwrap_or(default)
     }
 
     /// A number flag's value, or `default` on any failure.
     pub fn number(&self, key: impl FlagRef, ctx: &CompiledContext, default: f64, now: i64) -> f64 {
-        self.value_of(self.find(&key), ctx, now, FlagType::Number)
+        self.value_of(self.find(&key), ctx, now, Some(FlagType::Number))
             .and_then(Value::as_f64)
             .unwrap_or(default)
     }
@@ -107,7 +108,7 @@ impl Snapshot {
         default: &'a Value,
         now: i64,
     ) -> &'a Value {
-        self.value_of(self.find(&key), ctx, now, FlagType::Object)
+        self.value_of(self.find(&key), ctx, now, Some(FlagType::Object))
             .unwrap_or(default)
     }
 

@@ -68,7 +68,7 @@ impl Snapshot {
     /// failed, floats in style `F`: the cheapest evaluate-all for hosts that need only values.
     pub fn values_json<F: FloatText>(&self, ctx: &CompiledContext, now: i64) -> String {
         self.each_flag_json(16, |id, out| {
-            match self.details_typed(id, ctx, now, None).value {
+            match self.value_of(self.flag_at(id.0), ctx, now, None) {
                 Some(v) => write_value_as::<F>(v, out),
                 None => out.push_str("null"),
             }

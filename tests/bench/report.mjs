@@ -119,9 +119,7 @@ r.environment = {
 };
 r.notes = [
   `The machine has ${r.environment.cpus} cores, shared with other work during the run (load average ${r.environment.load_average.join(", ")} at the end). Interleaving spreads that noise over all engines alike, but absolute figures move by 10-30 % between runs; the ratios move less.`,
-  node.edgeflagFeatures.flagHandle
-    ? "edgeflag's fast path is the flag handle (`ev.flag(key)`, resolved once); the convenience path passes the key string on every call."
-    : "This build of edgeflag has no flag handles: the fast-path figure is the convenience path.",
+  "edgeflag's fast path is the flag handle (`ev.flag(key)`, resolved once); the convenience path passes the key string on every call.",
   "Each wasm call pays a JS-to-wasm crossing and result conversion: the native figures below show what the same Rust code costs without it.",
   `GrowthBook is measured from its Node entry and from its own minified browser bundle (the Node entry reads process.env.NODE_ENV on every rule, a slow property in Node); its fastest variants count (single: ${fastest.growthbook.single}; all: ${fastest.growthbook.all}; load: ${fastest.growthbook.load1000}).`,
   "Peers' load is their own initialisation from JSON text (GrowthBook: JSON.parse + initSync, which compiles nothing; flagd-core: setConfigurations, which validates against its schema, hashes every flag and compiles JSON Logic to JavaScript). edgeflag's load also checks an Ed25519 signature and the payload's SHA-256 and builds indexes, and a fresh Evaluator is created each time (a loaded one refuses the same version).",

@@ -55,7 +55,7 @@ const instances = Object.fromEntries(Object.keys(engines).map((name) => [name, l
 // The workload's flags: an engine that lost one fails the agreement check.
 const keys = Object.keys(payload.flags);
 
-console.log(`edgeflag ${pkgPath} (flag handles: ${edgeflag.features.flagHandle}, values: ${edgeflag.features.values})`);
+console.log(`edgeflag ${pkgPath}`);
 console.log(`agreement: ${keys.length} flags x ${contexts.length} contexts on 3 engines ...`);
 const agreed = agreement({
   payload,
@@ -72,7 +72,6 @@ console.log(
 for (const f of agreed.failures) console.log(`  - ${f}`);
 const result = {
   versions: { node: process.version, growthbook: version("@growthbook/growthbook"), "flagd-core": version("@openfeature/flagd-core") },
-  edgeflagFeatures: edgeflag.features,
   agreement: agreed,
 };
 mkdirSync(dirname(outFile), { recursive: true });

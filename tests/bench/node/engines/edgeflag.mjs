@@ -2,8 +2,6 @@
 // `load` is verify + parse + compile of the signed envelope by a fresh Evaluator: a new
 // client's first load (a loaded Evaluator refuses the same version again, by design).
 // Evaluation uses a context compiled once, as the package's README tells applications to.
-// Builds without the fast paths (`ev.flag(key)`, `ev.values(ctx)`) fall back to the
-// convenience ones, and `features` says so.
 
 /**
  * @param api the package's exports (`Evaluator`)
@@ -16,13 +14,8 @@ export function edgeflagEngine(api, meta) {
     environment: meta.environment,
     maxBytes: 64 << 20, // the 10,000-flag envelope is above the 4 MiB default cap
   };
-  const probe = new api.Evaluator(options);
-  const features = { flagHandle: typeof probe.flag === "function", values: typeof probe.values === "function" };
-  probe.free();
-  const valuesOf = (ev, ctx) => (features.values ? ev.values(ctx) : detailValues(ev.all(ctx)));
   return {
     name: "edgeflag",
-    features,
     load: {
       "Evaluator.load"(text) {
         const ev = new api.Evaluator(options);
@@ -36,20 +29,15 @@ export function edgeflagEngine(api, meta) {
     /** One boolean evaluation with a fixed, pre-compiled context: the fast path and the convenience path. */
     single(ev, key, attributes) {
       const ctx = ev.context(attributes);
-      const out = {};
-      if (features.flagHandle) {
-        const h = ev.flag(key);
-        out["flag(key).bool"] = () => h.bool(ctx, false);
-      }
-      out.bool = () => ev.bool(key, ctx, false);
-      return out;
+      const h = ev.flag(key);
+      return { "flag(key).bool": () => h.bool(ctx, false), bool: () => ev.bool(key, ctx, false) };
     },
     /** Every flag for a context not seen before: values only (the fast path), and details. */
     all(ev) {
       return {
         "context + values": (attributes) => {
           const ctx = ev.context(attributes);
-          const out = valuesOf(ev, ctx);
+          const out = ev.values(ctx);
           ctx.free();
           return out;
         },
@@ -65,15 +53,9 @@ export function edgeflagEngine(api, meta) {
     explain(ev, attributes) {
       const ctx = ev.context(attributes);
       const details = ev.all(ctx);
-      const values = valuesOf(ev, ctx);
+      const values = ev.values(ctx);
       ctx.free();
       return { details, values };
     },
   };
-}
-
-function detailValues(all) {
-  const out = {};
-  for (const key in all) out[key] = all[key].value;
-  return out;
 }
