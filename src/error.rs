@@ -245,6 +245,9 @@ mod tests {
     #[test]
     fn message_writes_what_the_format_strings_wrote() {
         let odd = "a\"b\\c'\n\u{301}\u{200b}é";
+        // What `{quoted}` writes, except that quoted strings escape all of non-ASCII
+        // (text::push_debug).
+        let quoted = r#""a\"b\\c'\n\u{301}\u{200b}\u{e9}""#;
         let s = || String::from(odd);
         let cases = [
             (
@@ -273,7 +276,7 @@ mod tests {
             ),
             (
                 Error::Schema { found: s() },
-                format!("schema: unsupported schema {odd:?} (this build reads \"edgeflag/v1\")"),
+                format!("schema: unsupported schema {quoted} (this build reads \"edgeflag/v1\")"),
             ),
             (
                 Error::Envelope {
@@ -285,7 +288,7 @@ mod tests {
             (
                 Error::PayloadType { found: s() },
                 format!(
-                    "envelope payloadType: expected \"{}\", found {odd:?}",
+                    "envelope payloadType: expected \"{}\", found {quoted}",
                     crate::PAYLOAD_TYPE
                 ),
             ),
@@ -305,14 +308,14 @@ mod tests {
                     expected: s(),
                     found: "x".into(),
                 },
-                format!("owner: snapshot is for \"x\", expected {odd:?}"),
+                format!("owner: snapshot is for \"x\", expected {quoted}"),
             ),
             (
                 Error::Environment {
                     expected: "production".into(),
                     found: s(),
                 },
-                format!("environment: snapshot is for {odd:?}, expected \"production\""),
+                format!("environment: snapshot is for {quoted}, expected \"production\""),
             ),
             (
                 Error::Expired {
