@@ -6,6 +6,7 @@
 //! `10.0.0.0/8`, `10.1.2.3` is in `::ffff:10.0.0.0/104`, and an IPv6 range that covers
 //! `::ffff:0:0/96` — such as `::/0` — also contains every IPv4 address.
 
+use super::ip;
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Longest input read; the longest valid range (`ffff:…:255.255.255.255/128`) has 49 bytes.
@@ -73,12 +74,13 @@ pub fn parse_ip(s: &str) -> Option<IpAddr> {
     if s.len() > MAX_INPUT {
         return None;
     }
-    // core's parsers are strict in exactly these ways (no leading zeros, no zones, no
-    // shorthand IPv4 forms like `127.1`) and run in time linear in the input.
-    if s.contains(':') {
-        s.parse::<Ipv6Addr>().ok().map(IpAddr::V6)
+    // Strict in the ways core's parsers are (no leading zeros, no zones, no shorthand IPv4
+    // forms like `127.1`), which the parsers' tests check; linear in the input.
+    let bytes = s.as_bytes();
+    if bytes.contains(&b':') {
+        ip::parse_v6(bytes).map(|a| IpAddr::V6(Ipv6Addr::from(a)))
     } else {
-        s.parse::<Ipv4Addr>().ok().map(IpAddr::V4)
+        ip::parse_v4(bytes).map(|a| IpAddr::V4(Ipv4Addr::from(a)))
     }
 }
 

@@ -6,6 +6,7 @@ mod accessors;
 pub mod cidr;
 mod condition;
 mod details;
+mod ip;
 mod json_out;
 #[cfg(feature = "regex")]
 pub mod pattern;

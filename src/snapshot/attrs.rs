@@ -45,13 +45,13 @@ impl AttrTable {
     /// Fixes the table's identity: a digest of its names in order, so that contexts compiled
     /// against one snapshot stay valid for the next when it reads the same attributes.
     pub(crate) fn seal(&mut self) {
-        let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+        // Each name hashed seeded by the digest so far: the boundaries between names count.
+        let mut h = 0;
         for name in &self.names {
-            h.update(name.as_bytes());
-            h.update(&[0xff]);
+            h = xxhash_rust::xxh3::xxh3_64_with_seed(name.as_bytes(), h);
         }
         // 0 is reserved for "no table" (invalid contexts).
-        self.id = h.digest().max(1);
+        self.id = h.max(1);
     }
 
     /// The id of `name`, if the snapshot reads it.
