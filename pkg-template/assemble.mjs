@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Assembles the npm package in pkg/: builds the wasm with wasm-pack (targets `web` and
-// `nodejs`, release, the `wasm` feature), shrinks it with wasm-opt -Oz when binaryen is
-// installed and that helps, copies the template's package.json, README and thin ES modules,
+// `nodejs`, release, the `wasm` feature), shortens the web build's binding names, shrinks it
+// with wasm-opt -Oz when binaryen is installed and that helps, copies the template's package.json, README and thin ES modules,
 // and prints the gzipped sizes.
 //
 //   node pkg-template/assemble.mjs             build and assemble
@@ -21,7 +21,7 @@ import { isStale } from "./stale.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { cargoSettings, minify, stripCustomSections } from "./shrink.mjs";
+import { cargoSettings, minify, shortenBindingNames, stripCustomSections } from "./shrink.mjs";
 
 const template = dirname(fileURLToPath(import.meta.url));
 const root = dirname(template);
@@ -84,6 +84,8 @@ const nodeSmoke = spawnSync(process.execPath,
 const wasm = join(out, "web", "edgeflag_bg.wasm");
 stripCustomSections(wasm);
 stripCustomSections(join(out, "node", "edgeflag_bg.wasm"));
+// Browsers download the web build: short binding names there (Node reads its build from disk).
+shortenBindingNames(wasm, join(out, "web", "edgeflag.js"));
 const baseline = smokeTest(wasm);
 if (baseline.startsWith("failed") || nodeSmoke.status !== 0 || nodeSmoke.stdout.trim() !== baseline) {
   rmSync(out, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 // Size steps of the package assembly (used by assemble.mjs): the nightly build-std settings,
-// stripping debugging sections from the wasm, and minifying the JavaScript.
+// stripping debugging sections from the wasm, short binding names, and minifying the JavaScript.
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 
@@ -74,4 +74,114 @@ export function minify(dir, files) {
     "--allow-overwrite", "--out-extension:.js=.js"];
   console.log(`$ npx ${args.join(" ")}`);
   execFileSync("npx", args, { stdio: "inherit", cwd: dir });
+}
+
+/**
+ * Gives the glue's wasm imports and the exports it calls one- or two-letter names, in the wasm
+ * and in the glue alike. wasm-bindgen names imports `__wbg_<name>_<16 hex digits>` and helpers
+ * `__wbindgen_export3`: about 5 KB of names, the hashes incompressible, written twice. Imports
+ * are renamed where the glue defines them (`import0`'s keys), exports where it calls them
+ * (`wasm.<name>`); `memory` keeps its name. The smoke tests in assemble.mjs run on the result.
+ */
+export function shortenBindingNames(wasmFile, jsFile) {
+  const b = readFileSync(wasmFile);
+  let js = readFileSync(jsFile, "utf8");
+  const called = new Set([...js.matchAll(/\bwasm\.([A-Za-z_$][\w$]*)/g)].map((m) => m[1]));
+  called.delete("memory");
+  const defined = new Set([...js.matchAll(/^\s*([A-Za-z_$][\w$]*): function\b/gm)].map((m) => m[1]));
+  const renames = new Map();
+  const short = (i) => {
+    const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    return i < 52 ? letters[i] : letters[Math.floor(i / 52) - 1] + letters[i % 52];
+  };
+  const rename = (name) => {
+    if (!renames.has(name)) renames.set(name, short(renames.size));
+    return renames.get(name);
+  };
+
+  let p = 0;
+  const leb = () => {
+    let r = 0;
+    let s = 0;
+    let x;
+    do {
+      x = b[p++];
+      r += (x & 0x7f) * 2 ** s;
+      s += 7;
+    } while (x & 0x80);
+    return r;
+  };
+  const encodeLeb = (n) => {
+    const out = [];
+    do {
+      let x = n % 128;
+      n = Math.floor(n / 128);
+      if (n > 0) x |= 0x80;
+      out.push(x);
+    } while (n > 0);
+    return Buffer.from(out);
+  };
+  const str = () => {
+    const n = leb();
+    const s = b.subarray(p, p + n).toString();
+    p += n;
+    return s;
+  };
+  const encodeStr = (s) => Buffer.concat([encodeLeb(Buffer.byteLength(s)), Buffer.from(s)]);
+  const limits = () => {
+    const flags = b[p++];
+    leb();
+    if (flags & 1) leb();
+  };
+
+  const parts = [b.subarray(0, 8)];
+  p = 8;
+  while (p < b.length) {
+    const start = p;
+    const id = b[p++];
+    const len = leb();
+    const body = p;
+    const end = body + len;
+    if (id !== 2 && id !== 7) {
+      parts.push(b.subarray(start, end));
+      p = end;
+      continue;
+    }
+    const entries = [];
+    const count = leb();
+    for (let i = 0; i < count; i++) {
+      if (id === 2) {
+        const module = str();
+        const field = str();
+        const descStart = p;
+        const kind = b[p++];
+        if (kind === 0) leb();
+        else if (kind === 1) { p++; limits(); }
+        else if (kind === 2) limits();
+        else if (kind === 3) p += 2;
+        else if (kind === 4) { p++; leb(); }
+        else throw new Error(`import ${module}.${field}: unknown kind ${kind}`);
+        const desc = b.subarray(descStart, p);
+        const name = module === "./edgeflag_bg.js" && defined.has(field) ? rename(field) : field;
+        entries.push(Buffer.concat([encodeStr(module), encodeStr(name), desc]));
+      } else {
+        const field = str();
+        const descStart = p;
+        p++;
+        leb();
+        const desc = b.subarray(descStart, p);
+        entries.push(Buffer.concat([encodeStr(called.has(field) ? rename(field) : field), desc]));
+      }
+    }
+    if (p !== end) throw new Error(`section ${id}: parsed ${p - body} of ${len} bytes`);
+    const content = Buffer.concat([encodeLeb(count), ...entries]);
+    parts.push(Buffer.from([id]), encodeLeb(content.length), content);
+  }
+  for (const [from, to] of renames) {
+    if (called.has(from)) js = js.replace(new RegExp(`\\bwasm\\.${from.replace(/\$/g, "\\$")}\\b`, "g"), `wasm.${to}`);
+    if (defined.has(from)) js = js.replace(new RegExp(`^(\\s*)${from.replace(/\$/g, "\\$")}: function\\b`, "gm"), `$1${to}: function`);
+  }
+  writeFileSync(wasmFile, Buffer.concat(parts));
+  writeFileSync(jsFile, js);
+  return renames.size;
 }
