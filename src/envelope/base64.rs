@@ -8,6 +8,7 @@
 
 use crate::text::Msg;
 use alloc::string::String;
+use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -79,24 +80,53 @@ fn sextet_char(n: u32) -> u8 {
     STANDARD.get((n & 63) as usize).copied().unwrap_or(b'A')
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Alphabet {
-    Standard,
-    UrlSafe,
+/// [`SEXTETS`] entry of a byte outside both alphabets.
+const INVALID: u8 = 0xff;
+/// [`SEXTETS`] flag of `+` and `/`, which only the standard alphabet has.
+const STANDARD_ONLY: u8 = 0x40;
+/// [`SEXTETS`] flag of `-` and `_`, which only the URL-safe alphabet has.
+const URL_SAFE_ONLY: u8 = 0x80;
+
+/// Every byte's 6-bit value, with the alphabet flag of the four characters that force one
+/// (both flags: [`INVALID`]): one lookup per character and one test per 4 characters.
+const SEXTETS: [u8; 256] = sextets();
+
+#[allow(clippy::indexing_slicing)] // constant evaluation: an out-of-range index fails the build
+const fn sextets() -> [u8; 256] {
+    let mut table = [INVALID; 256];
+    let mut i = 0;
+    while i < 62 {
+        table[STANDARD[i] as usize] = i as u8;
+        i += 1;
+    }
+    table[b'+' as usize] = 62 | STANDARD_ONLY;
+    table[b'/' as usize] = 63 | STANDARD_ONLY;
+    table[b'-' as usize] = 62 | URL_SAFE_ONLY;
+    table[b'_' as usize] = 63 | URL_SAFE_ONLY;
+    table
 }
 
-/// The 6-bit value of `c`, and which alphabet it forces (`None` for characters shared by both).
-fn sextet(c: u8) -> Option<(u8, Option<Alphabet>)> {
-    match c {
-        b'A'..=b'Z' => Some((c - b'A', None)),
-        b'a'..=b'z' => Some((c - b'a' + 26, None)),
-        b'0'..=b'9' => Some((c - b'0' + 52, None)),
-        b'+' => Some((62, Some(Alphabet::Standard))),
-        b'/' => Some((63, Some(Alphabet::Standard))),
-        b'-' => Some((62, Some(Alphabet::UrlSafe))),
-        b'_' => Some((63, Some(Alphabet::UrlSafe))),
-        _ => None,
+/// The table entry of `c`.
+fn sextet(c: u8) -> u8 {
+    // 256 entries, so every byte has one.
+    SEXTETS.get(usize::from(c)).copied().unwrap_or(INVALID)
+}
+
+/// Checks the character `c` at `at` (its entry `v`): refuses bytes outside both alphabets and
+/// a second alphabet, recording the first one seen in `seen`.
+fn check(c: u8, v: u8, at: usize, seen: &mut u8) -> Result<(), Base64Error> {
+    if v == INVALID {
+        return Err(if c == b'=' {
+            Base64Error::BadPadding
+        } else {
+            Base64Error::InvalidByte { at }
+        });
     }
+    *seen |= v & (STANDARD_ONLY | URL_SAFE_ONLY);
+    if *seen == STANDARD_ONLY | URL_SAFE_ONLY {
+        return Err(Base64Error::MixedAlphabets);
+    }
+    Ok(())
 }
 
 /// Decodes strict base64: either alphabet (never both in one text), padded or not; rejects
@@ -106,24 +136,43 @@ pub fn decode(text: &str) -> Result<Vec<u8>, Base64Error> {
     let data_len = bytes.iter().rposition(|&b| b != b'=').map_or(0, |p| p + 1);
     let (data, padding) = bytes.split_at(data_len);
 
-    let mut out = Vec::with_capacity(data.len() / 4 * 3 + 2);
-    let mut alphabet = None;
-    let mut acc: u32 = 0;
-    let mut bits = 0u32;
-    for (at, &c) in data.iter().enumerate() {
-        let (value, forced) = match sextet(c) {
-            Some(s) => s,
-            None if c == b'=' => return Err(Base64Error::BadPadding),
-            None => return Err(Base64Error::InvalidByte { at }),
-        };
-        if let Some(forced) = forced {
-            match alphabet {
-                None => alphabet = Some(forced),
-                Some(seen) if seen != forced => return Err(Base64Error::MixedAlphabets),
-                Some(_) => {}
+    let whole = data.len() / 4;
+    let mut out = vec![0u8; whole * 3];
+    let mut seen = 0u8;
+    // Whole quanta: 4 characters, 3 bytes. Only a quantum with a flagged entry (an invalid
+    // byte, or one of the four alphabet-specific characters) is checked character by
+    // character, in order, so errors are the ones a left-to-right scan meets first. A plain
+    // loop: the size-first build would call iterator adapters for every quantum.
+    let mut at = 0;
+    while let (Some(&[c0, c1, c2, c3]), Some([d0, d1, d2])) = (
+        data.get(at..at + 4),
+        out.get_mut(at / 4 * 3..at / 4 * 3 + 3),
+    ) {
+        let (v0, v1, v2, v3) = (sextet(c0), sextet(c1), sextet(c2), sextet(c3));
+        if (v0 | v1 | v2 | v3) & (STANDARD_ONLY | URL_SAFE_ONLY) != 0 {
+            for (i, (c, v)) in [(c0, v0), (c1, v1), (c2, v2), (c3, v3)]
+                .into_iter()
+                .enumerate()
+            {
+                check(c, v, at + i, &mut seen)?;
             }
         }
-        acc = (acc << 6) | u32::from(value);
+        let n = u32::from(v0 & 63) << 18
+            | u32::from(v1 & 63) << 12
+            | u32::from(v2 & 63) << 6
+            | u32::from(v3 & 63);
+        // Truncations to the low byte are the point.
+        (*d0, *d1, *d2) = ((n >> 16) as u8, (n >> 8) as u8, n as u8);
+        at += 4;
+    }
+    let rest = data.get(whole * 4..).unwrap_or_default();
+    // The last partial quantum: 0 to 3 characters.
+    let mut acc: u32 = 0;
+    let mut bits = 0u32;
+    for (i, &c) in rest.iter().enumerate() {
+        let v = sextet(c);
+        check(c, v, data.len() - rest.len() + i, &mut seen)?;
+        acc = (acc << 6) | u32::from(v & 63);
         bits += 6;
         if bits >= 8 {
             bits -= 8;
@@ -160,7 +209,8 @@ pub fn decode(text: &str) -> Result<Vec<u8>, Base64Error> {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-    use alloc::string::ToString;
+    use alloc::string::{String, ToString};
+    use alloc::vec;
 
     #[test]
     fn encodes_rfc4648_test_vectors() {
@@ -225,6 +275,101 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(decode(text), Err(*expected), "{text:?}");
+        }
+    }
+
+    /// The decoder as first written, one character at a time: the quantum-at-a-time one
+    /// must give the same bytes and the same first error for every text.
+    fn reference(text: &str) -> Result<Vec<u8>, Base64Error> {
+        let bytes = text.as_bytes();
+        let data_len = bytes.iter().rposition(|&b| b != b'=').map_or(0, |p| p + 1);
+        let (data, padding) = bytes.split_at(data_len);
+        let mut out = Vec::new();
+        let mut alphabet = None;
+        let (mut acc, mut bits) = (0u32, 0u32);
+        for (at, &c) in data.iter().enumerate() {
+            let (value, forced) = match c {
+                b'A'..=b'Z' => (c - b'A', None),
+                b'a'..=b'z' => (c - b'a' + 26, None),
+                b'0'..=b'9' => (c - b'0' + 52, None),
+                b'+' => (62, Some(true)),
+                b'/' => (63, Some(true)),
+                b'-' => (62, Some(false)),
+                b'_' => (63, Some(false)),
+                b'=' => return Err(Base64Error::BadPadding),
+                _ => return Err(Base64Error::InvalidByte { at }),
+            };
+            if let Some(forced) = forced {
+                if *alphabet.get_or_insert(forced) != forced {
+                    return Err(Base64Error::MixedAlphabets);
+                }
+            }
+            acc = (acc << 6) | u32::from(value);
+            bits += 6;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((acc >> bits) as u8);
+                acc &= (1 << bits) - 1;
+            }
+        }
+        if !padding.is_empty() {
+            let expected = match data.len() % 4 {
+                2 => 2,
+                3 => 1,
+                _ => return Err(Base64Error::BadPadding),
+            };
+            if padding.len() != expected {
+                return Err(Base64Error::BadPadding);
+            }
+        }
+        if data.len() % 4 == 1 {
+            return Err(Base64Error::BadLength);
+        }
+        if acc != 0 {
+            return Err(Base64Error::TrailingBits);
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn agrees_with_the_per_character_reference() {
+        // Every text of up to 4 characters over an alphabet with every class of character,
+        // then long random texts of those characters, valid ones more likely.
+        let chars = b"AZaz09+/-_= \n*\x00\xff";
+        let mut texts: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut layer: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..4 {
+            layer = layer
+                .iter()
+                .flat_map(|t| chars.iter().map(move |&c| [t.as_slice(), &[c]].concat()))
+                .collect();
+            texts.extend(layer.iter().cloned());
+        }
+        let mut state: u64 = 7;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize
+        };
+        for _ in 0..20_000 {
+            let len = next() % 40;
+            let odd = next() % 4 == 0;
+            let text: Vec<u8> = (0..len)
+                .map(|_| {
+                    if odd && next() % 8 == 0 {
+                        chars[next() % chars.len()]
+                    } else {
+                        STANDARD[next() % 62]
+                    }
+                })
+                .collect();
+            texts.push(text);
+        }
+        for text in texts {
+            // Non-UTF-8 bytes stand in as U+FFFD, which is invalid too.
+            let text = String::from_utf8_lossy(&text);
+            assert_eq!(decode(&text), reference(&text), "{text:?}");
         }
     }
 

@@ -63,8 +63,8 @@ impl Evaluator {
 
 /// The bytes of an envelope given as a string or a `Uint8Array`.
 pub(crate) fn envelope_bytes(envelope: &JsValue) -> Result<Vec<u8>, JsValue> {
-    if let Some(text) = envelope.as_string() {
-        return Ok(text.into_bytes());
+    if envelope.is_string() {
+        return Ok(super::utf8::utf8(envelope));
     }
     if envelope.is_instance_of::<js_sys::Uint8Array>() {
         return Ok(js_sys::Uint8Array::new(envelope).to_vec());

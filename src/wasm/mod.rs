@@ -12,6 +12,7 @@ mod flag;
 mod options;
 mod outcome;
 mod sync;
+mod utf8;
 
 pub use context::Context;
 pub use error::set_error_class;
