@@ -49,6 +49,9 @@ pub fn parse(bytes: &[u8], limits: &JsonLimits) -> Result<Value, Error> {
         truncated,
         limits: *limits,
         scratch: String::new(),
+        items: Vec::new(),
+        members: Vec::new(),
+        key_positions: Vec::new(),
     };
     parser.run()
 }
@@ -66,30 +69,19 @@ enum Scope {
     Container,
 }
 
-/// An open array or object.
+/// An open array or object. Their children wait on the parser's shared stacks (`items`,
+/// `members`) and move into one exactly-sized vector when the container closes: one
+/// allocation per container instead of one per doubling, and no copying as vectors grow.
 enum Frame {
-    Array(Vec<Value>),
-    Object(ObjectFrame),
-}
-
-/// An open object and the member whose value is being read.
-struct ObjectFrame {
-    members: Vec<(Box<str>, Value)>,
-    /// Byte offset of each member's key, to point a late-found duplicate at its key.
-    key_positions: Vec<usize>,
-    /// The key of the member whose value is being read.
-    key: Box<str>,
-    key_pos: usize,
-}
-
-impl Frame {
-    /// The step from this container to the child being read.
-    fn step(&self) -> Step<'_> {
-        match self {
-            Frame::Array(items) => Step::Index(items.len()),
-            Frame::Object(object) => Step::Key(&object.key),
-        }
-    }
+    /// An open array whose items start at `start` in `Parser::items`.
+    Array { start: usize },
+    /// An open object whose members start at `start` in `Parser::members`.
+    Object {
+        start: usize,
+        /// The key of the member whose value is being read.
+        key: Box<str>,
+        key_pos: usize,
+    },
 }
 
 struct Parser<'a> {
@@ -103,6 +95,12 @@ struct Parser<'a> {
     limits: JsonLimits,
     /// Reused buffer for strings with escapes, so decoding them allocates once per string.
     scratch: String,
+    /// The items read so far of every open array, outermost first.
+    items: Vec<Value>,
+    /// The members read so far of every open object, outermost first.
+    members: Vec<(Box<str>, Value)>,
+    /// Byte offset of each member's key in `members`, to point a late-found duplicate at it.
+    key_positions: Vec<usize>,
 }
 
 impl<'a> Parser<'a> {
@@ -122,7 +120,9 @@ impl<'a> Parser<'a> {
                     if self.eat(b']') {
                         Value::Array(Vec::new())
                     } else {
-                        stack.push(Frame::Array(Vec::new()));
+                        stack.push(Frame::Array {
+                            start: self.items.len(),
+                        });
                         continue;
                     }
                 }
@@ -134,12 +134,11 @@ impl<'a> Parser<'a> {
                     } else {
                         // The new object is the value being read, so its path is `Value`.
                         let (key, key_pos) = self.member_key(&stack, Scope::Value)?;
-                        stack.push(Frame::Object(ObjectFrame {
-                            members: Vec::new(),
-                            key_positions: Vec::new(),
+                        stack.push(Frame::Object {
+                            start: self.members.len(),
                             key,
                             key_pos,
-                        }));
+                        });
                         continue;
                     }
                 }
@@ -149,8 +148,9 @@ impl<'a> Parser<'a> {
             loop {
                 match stack.last_mut() {
                     None => return self.finish(&stack, value),
-                    Some(Frame::Array(items)) => {
-                        items.push(value);
+                    Some(Frame::Array { start }) => {
+                        let start = *start;
+                        self.items.push(value);
                         self.skip_ws();
                         let comma = self.pos;
                         if self.eat(b',') {
@@ -167,13 +167,17 @@ impl<'a> Parser<'a> {
                                 "expected ',' or ']'",
                             ));
                         }
-                        value = Value::Array(core::mem::take(items));
+                        value = Value::Array(self.items.split_off(start));
                         stack.pop();
                     }
-                    Some(Frame::Object(object)) => {
-                        let key = core::mem::take(&mut object.key);
-                        object.members.push((key, value));
-                        object.key_positions.push(object.key_pos);
+                    Some(Frame::Object {
+                        start,
+                        key,
+                        key_pos,
+                    }) => {
+                        let start = *start;
+                        self.members.push((core::mem::take(key), value));
+                        self.key_positions.push(*key_pos);
                         self.skip_ws();
                         if self.eat(b',') {
                             self.next_member(&mut stack)?;
@@ -186,8 +190,7 @@ impl<'a> Parser<'a> {
                                 "expected ',' or '}'",
                             ));
                         }
-                        let members = self.close_object(&mut stack)?;
-                        value = Value::Object(members);
+                        value = Value::Object(self.close_object(&mut stack, start)?);
                     }
                 }
             }
@@ -214,42 +217,46 @@ impl<'a> Parser<'a> {
             return Err(self.trailing_comma(stack, comma));
         }
         let (key, key_pos) = self.member_key(stack, Scope::Container)?;
-        let duplicate = match stack.last() {
-            Some(Frame::Object(object)) if object.members.len() < LINEAR_DUPLICATE_CHECK => {
-                object.members.iter().any(|(k, _)| *k == key)
+        if let Some(Frame::Object { start, .. }) = stack.last() {
+            // Every object opened inside this one has closed: the members from `start` on
+            // are this object's.
+            let members = self.members.get(*start..).unwrap_or_default();
+            if members.len() < LINEAR_DUPLICATE_CHECK && members.iter().any(|(k, _)| *k == key) {
+                return Err(self.duplicate(stack, key_pos, &key));
             }
-            _ => false,
-        };
-        if duplicate {
-            return Err(self.duplicate(stack, key_pos, &key));
         }
-        if let Some(Frame::Object(object)) = stack.last_mut() {
-            object.key = key;
-            object.key_pos = key_pos;
+        if let Some(Frame::Object {
+            key: pending,
+            key_pos: pending_pos,
+            ..
+        }) = stack.last_mut()
+        {
+            *pending = key;
+            *pending_pos = key_pos;
         }
         Ok(())
     }
 
-    /// At a `}`: checks a large object for duplicates and pops it.
-    fn close_object(&mut self, stack: &mut Vec<Frame>) -> Result<Vec<(Box<str>, Value)>, Error> {
-        let mut duplicate = None;
-        if let Some(Frame::Object(object)) = stack.last() {
-            if object.members.len() > LINEAR_DUPLICATE_CHECK {
-                duplicate = first_duplicate(
-                    object.members.iter().map(|(k, _)| &**k),
-                    object.key_positions.iter().copied(),
-                )
-                .map(|(key, at)| (String::from(key), at));
+    /// At a `}`: checks a large object (its members from `start` on) for duplicates, pops
+    /// it and returns its members.
+    fn close_object(
+        &mut self,
+        stack: &mut Vec<Frame>,
+        start: usize,
+    ) -> Result<Vec<(Box<str>, Value)>, Error> {
+        let members = self.members.get(start..).unwrap_or_default();
+        if members.len() > LINEAR_DUPLICATE_CHECK {
+            let positions = self.key_positions.get(start..).unwrap_or_default();
+            let duplicate =
+                first_duplicate(members.iter().map(|(k, _)| &**k), positions.iter().copied())
+                    .map(|(key, at)| (String::from(key), at));
+            if let Some((key, at)) = duplicate {
+                return Err(self.duplicate(stack, at, &key));
             }
         }
-        if let Some((key, at)) = duplicate {
-            return Err(self.duplicate(stack, at, &key));
-        }
-        match stack.pop() {
-            Some(Frame::Object(object)) => Ok(object.members),
-            // Unreachable: the caller matched an object frame on top.
-            _ => Err(self.error(stack, Scope::Container, self.pos, "internal parser error")),
-        }
+        stack.pop();
+        self.key_positions.truncate(start);
+        Ok(self.members.split_off(start))
     }
 
     /// Reads `"key"` and the `:` after it.
@@ -330,6 +337,29 @@ impl<'a> Parser<'a> {
         self.error(stack, Scope::Container, at, message)
     }
 
+    /// The steps from the root through the `open` outermost containers of `stack`.
+    fn steps<'s>(&'s self, stack: &'s [Frame], open: usize) -> impl Iterator<Item = Step<'s>> {
+        stack
+            .iter()
+            .enumerate()
+            .take(open)
+            .map(move |(depth, frame)| match frame {
+                Frame::Array { start } => {
+                    // An array's items end where the next open array's begin.
+                    let end = stack
+                        .iter()
+                        .skip(depth + 1)
+                        .find_map(|f| match f {
+                            Frame::Array { start } => Some(*start),
+                            Frame::Object { .. } => None,
+                        })
+                        .unwrap_or(self.items.len());
+                    Step::Index(end.saturating_sub(*start))
+                }
+                Frame::Object { key, .. } => Step::Key(key),
+            })
+    }
+
     /// Builds an [`Error::Json`] for byte offset `at`. Line and column are computed only
     /// here, so the happy path never counts lines.
     fn error(&self, stack: &[Frame], scope: Scope, at: usize, message: impl Into<String>) -> Error {
@@ -345,7 +375,7 @@ impl<'a> Parser<'a> {
             .map_or(0, |i| i + 1);
         let column = before.len().saturating_sub(line_start) + 1;
         Error::Json {
-            path: render_steps(stack.iter().take(open).map(Frame::step)),
+            path: render_steps(self.steps(stack, open)),
             line: u32::try_from(line).unwrap_or(u32::MAX),
             column: u32::try_from(column).unwrap_or(u32::MAX),
             message: message.into(),

@@ -170,6 +170,11 @@ fn error_paths_name_the_value_being_read() {
     rejects("{\"a.b\":[x]}", "[\"a.b\"][0]", 9, "expected a value");
     // Separator errors belong to the container, not to a child.
     rejects("{\"a\":[1 2]}", "a", 9, "expected ',' or ']'");
+    // Arrays inside arrays, with objects between: every index counts only its own items.
+    let (path, ..) = err("[[7, 8, 9], 1, {\"a\": [2, [3, 4], {\"b\": [[], [5, 6], x]}]}]");
+    assert_eq!(path, "[2].a[2].b[2]");
+    let (path, ..) = err("[{\"a\": 1, \"b\": [0, {\"c\": 2, \"d\": [1, [2, x]]}]}]");
+    assert_eq!(path, "[0].b[1].d[1][1]");
 }
 
 #[test]
