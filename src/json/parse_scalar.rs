@@ -189,12 +189,20 @@ impl Parser<'_> {
         let literal = self.text.get(start..self.pos).unwrap_or_default();
         if integer {
             // Integers stay exact when they fit 64 bits; larger ones fall through to f64.
-            if negative {
-                if let Ok(i) = literal.parse::<i64>() {
-                    return Ok(Value::Number(Number::from_i64(i)));
+            // The literal is `-`? and digits (checked above), so a plain loop reads it.
+            let digits = literal.strip_prefix('-').unwrap_or(literal);
+            let magnitude = digits.bytes().try_fold(0u64, |m, d| {
+                m.checked_mul(10)?
+                    .checked_add(u64::from(d.wrapping_sub(b'0')))
+            });
+            match (magnitude, negative) {
+                (Some(m), false) => return Ok(Value::Number(Number::from_u64(m))),
+                (Some(m), true) => {
+                    if let Some(i) = 0i64.checked_sub_unsigned(m) {
+                        return Ok(Value::Number(Number::from_i64(i)));
+                    }
                 }
-            } else if let Ok(u) = literal.parse::<u64>() {
-                return Ok(Value::Number(Number::from_u64(u)));
+                (None, _) => {}
             }
         }
         match parse_f64(literal) {
