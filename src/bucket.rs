@@ -38,9 +38,16 @@ pub fn bucket(salt: &str, value: &str) -> u32 {
     scale(h)
 }
 
-/// Maps a 64-bit hash onto `0..BUCKETS` without modulo bias.
+/// Maps a 64-bit hash onto `0..BUCKETS` without modulo bias: `(h * BUCKETS) >> 64`.
+///
+/// Computed in two 32-bit halves, because wasm has no 64x64->128 multiply (u128 arithmetic is
+/// a library call there): with `h = hi * 2^32 + lo`, `(hi*B + (lo*B >> 32)) >> 32` is exact,
+/// as the low 32 bits dropped early cannot carry into bit 64 (both products fit 49 bits).
 fn scale(h: u64) -> u32 {
-    ((u128::from(h) * u128::from(BUCKETS)) >> 64) as u32
+    let b = u64::from(BUCKETS);
+    let (hi, lo) = (h >> 32, h & 0xffff_ffff);
+    // `hi * b + ...` < 2^50 and the result is below BUCKETS: neither step can overflow.
+    ((hi * b + ((lo * b) >> 32)) >> 32) as u32
 }
 
 /// Writes `salt.value` into `buf` (the caller guarantees it fits) and returns the used part.
@@ -133,6 +140,26 @@ mod tests {
             assert!(b < BUCKETS);
             assert_eq!(b, bucket("salt", unit));
         }
+    }
+
+    #[test]
+    fn scale_is_the_high_word_of_the_128_bit_product() {
+        let wide = |h: u64| ((u128::from(h) * u128::from(BUCKETS)) >> 64) as u32;
+        let mut h: u64 = 1;
+        for _ in 0..1_000_000 {
+            h = h
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            assert_eq!(scale(h), wide(h), "{h}");
+        }
+        // The edges: every power of two, its neighbours, and the words' boundaries.
+        for bit in 0..64 {
+            let p = 1u64 << bit;
+            for h in [p - 1, p, p + 1, u64::MAX - p, u64::MAX ^ p] {
+                assert_eq!(scale(h), wide(h), "{h}");
+            }
+        }
+        assert_eq!(scale(u64::MAX), BUCKETS - 1);
     }
 
     #[test]

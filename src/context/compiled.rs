@@ -32,7 +32,7 @@ pub(crate) struct Attrs<'c> {
 
 impl<'c> Attrs<'c> {
     /// The value of attribute `id`, `None` when missing or `null`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(&self, id: AttrId) -> Option<&'c Value> {
         let slot = *self.slots.get(id as usize)?;
         let (_, v) = self.attrs.get(slot.checked_sub(1)? as usize)?;

@@ -76,10 +76,14 @@ impl<V: Copy> StrMap<V> {
     #[inline]
     pub(crate) fn get(&self, key: &str) -> Option<V> {
         match self {
-            StrMap::Linear(entries) => entries
-                .iter()
-                .find(|(k, _)| same_str(k, key))
-                .map(|(_, v)| *v),
+            StrMap::Linear(entries) => {
+                for (k, v) in entries.iter() {
+                    if same_str(k, key) {
+                        return Some(*v);
+                    }
+                }
+                None
+            }
             StrMap::Hashed(map) => map.get(key).copied(),
         }
     }
@@ -102,17 +106,26 @@ impl<V: Copy> StrMap<V> {
 }
 
 /// String equality that compares short strings inline: most keys and attribute values are a
-/// few bytes, where calling `memcmp` costs more than the comparison itself.
-#[inline]
+/// few bytes, where calling `memcmp` costs more than the comparison itself. A plain loop,
+/// always inlined: the size-first wasm build would otherwise call the function and the
+/// iterator adapters of each comparison.
+#[inline(always)]
 pub(crate) fn same_str(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;
     }
-    if a.len() <= 16 {
-        return a.iter().zip(b).all(|(x, y)| x == y);
+    if a.len() > 16 {
+        return a == b;
     }
-    a == b
+    let mut i = 0;
+    while let (Some(x), Some(y)) = (a.get(i), b.get(i)) {
+        if x != y {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// A set of strings.
