@@ -32,34 +32,56 @@ export function cargoSettings(stable) {
   return { args, env, toolchain: "nightly" };
 }
 
+/** A reader of a wasm module's bytes `b` from position `p`. */
+function reader(b, p) {
+  return {
+    get p() {
+      return p;
+    },
+    set p(to) {
+      p = to;
+    },
+    byte: () => b[p++],
+    /** An unsigned LEB128 number. */
+    leb() {
+      let r = 0;
+      let s = 0;
+      let x;
+      do {
+        x = b[p++];
+        r += (x & 0x7f) * 2 ** s;
+        s += 7;
+      } while (x & 0x80);
+      return r;
+    },
+    /** A length-prefixed UTF-8 name. */
+    name() {
+      const n = this.leb();
+      p += n;
+      return b.subarray(p - n, p).toString();
+    },
+  };
+}
+
+/** The sections of the wasm module `b`: `{ id, start, body, end }` (`body`: after the size). */
+function* sections(b) {
+  const r = reader(b, 8);
+  while (r.p < b.length) {
+    const start = r.p;
+    const id = r.byte();
+    const len = r.leb();
+    yield { id, start, body: r.p, end: r.p + len };
+    r.p += len;
+  }
+}
+
 /** Drops the `name` and `producers` custom sections wasm-bindgen leaves (debugging aids). */
 export function stripCustomSections(file) {
   const b = readFileSync(file);
   const keep = [b.subarray(0, 8)];
-  let p = 8;
-  const leb = () => {
-    let r = 0;
-    let s = 0;
-    let x;
-    do {
-      x = b[p++];
-      r += (x & 0x7f) * 2 ** s;
-      s += 7;
-    } while (x & 0x80);
-    return r;
-  };
-  while (p < b.length) {
-    const start = p;
-    const id = b[p++];
-    const len = leb();
-    const body = p;
-    let drop = false;
-    if (id === 0) {
-      const n = leb();
-      drop = ["name", "producers"].includes(b.subarray(p, p + n).toString());
-    }
-    p = body + len;
-    if (!drop) keep.push(b.subarray(start, p));
+  for (const { id, start, body, end } of sections(b)) {
+    const drop = id === 0 && ["name", "producers"].includes(reader(b, body).name());
+    if (!drop) keep.push(b.subarray(start, end));
   }
   writeFileSync(file, Buffer.concat(keep));
 }
@@ -99,18 +121,6 @@ export function shortenBindingNames(wasmFile, jsFile) {
     return renames.get(name);
   };
 
-  let p = 0;
-  const leb = () => {
-    let r = 0;
-    let s = 0;
-    let x;
-    do {
-      x = b[p++];
-      r += (x & 0x7f) * 2 ** s;
-      s += 7;
-    } while (x & 0x80);
-    return r;
-  };
   const encodeLeb = (n) => {
     const out = [];
     do {
@@ -121,59 +131,47 @@ export function shortenBindingNames(wasmFile, jsFile) {
     } while (n > 0);
     return Buffer.from(out);
   };
-  const str = () => {
-    const n = leb();
-    const s = b.subarray(p, p + n).toString();
-    p += n;
-    return s;
-  };
-  const encodeStr = (s) => Buffer.concat([encodeLeb(Buffer.byteLength(s)), Buffer.from(s)]);
-  const limits = () => {
-    const flags = b[p++];
-    leb();
-    if (flags & 1) leb();
-  };
+  const encodeName = (s) => Buffer.concat([encodeLeb(Buffer.byteLength(s)), Buffer.from(s)]);
 
   const parts = [b.subarray(0, 8)];
-  p = 8;
-  while (p < b.length) {
-    const start = p;
-    const id = b[p++];
-    const len = leb();
-    const body = p;
-    const end = body + len;
+  for (const { id, start, body, end } of sections(b)) {
     if (id !== 2 && id !== 7) {
       parts.push(b.subarray(start, end));
-      p = end;
       continue;
     }
+    const r = reader(b, body);
+    const limits = () => {
+      const flags = r.byte();
+      r.leb();
+      if (flags & 1) r.leb();
+    };
     const entries = [];
-    const count = leb();
+    const count = r.leb();
     for (let i = 0; i < count; i++) {
       if (id === 2) {
-        const module = str();
-        const field = str();
-        const descStart = p;
-        const kind = b[p++];
-        if (kind === 0) leb();
-        else if (kind === 1) { p++; limits(); }
+        const module = r.name();
+        const field = r.name();
+        const descStart = r.p;
+        const kind = r.byte();
+        if (kind === 0) r.leb();
+        else if (kind === 1) { r.byte(); limits(); }
         else if (kind === 2) limits();
-        else if (kind === 3) p += 2;
-        else if (kind === 4) { p++; leb(); }
+        else if (kind === 3) r.p += 2;
+        else if (kind === 4) { r.byte(); r.leb(); }
         else throw new Error(`import ${module}.${field}: unknown kind ${kind}`);
-        const desc = b.subarray(descStart, p);
+        const desc = b.subarray(descStart, r.p);
         const name = module === "./edgeflag_bg.js" && defined.has(field) ? rename(field) : field;
-        entries.push(Buffer.concat([encodeStr(module), encodeStr(name), desc]));
+        entries.push(Buffer.concat([encodeName(module), encodeName(name), desc]));
       } else {
-        const field = str();
-        const descStart = p;
-        p++;
-        leb();
-        const desc = b.subarray(descStart, p);
-        entries.push(Buffer.concat([encodeStr(called.has(field) ? rename(field) : field), desc]));
+        const field = r.name();
+        const descStart = r.p;
+        r.byte();
+        r.leb();
+        const desc = b.subarray(descStart, r.p);
+        entries.push(Buffer.concat([encodeName(called.has(field) ? rename(field) : field), desc]));
       }
     }
-    if (p !== end) throw new Error(`section ${id}: parsed ${p - body} of ${len} bytes`);
+    if (r.p !== end) throw new Error(`section ${id}: parsed ${r.p - body} of ${end - body} bytes`);
     const content = Buffer.concat([encodeLeb(count), ...entries]);
     parts.push(Buffer.from([id]), encodeLeb(content.length), content);
   }
