@@ -171,7 +171,7 @@ impl Error {
                 .finish(),
             Error::Invalid { path, message } => Msg::new(path).text(": ").text(message).finish(),
             Error::Schema { found } => Msg::new("schema: unsupported schema ")
-                .debug(found)
+                .escaped(found)
                 .text(" (this build reads \"edgeflag/v1\")")
                 .finish(),
             Error::Envelope { path, message } => Msg::new("envelope ")
@@ -182,7 +182,7 @@ impl Error {
             Error::PayloadType { found } => Msg::new("envelope payloadType: expected ")
                 .quoted(crate::PAYLOAD_TYPE)
                 .text(", found ")
-                .debug(found)
+                .escaped(found)
                 .finish(),
             Error::Signature => "signature: no signature verifies with a pinned key".into(),
             Error::Threshold { required, verified } => Msg::new("threshold: ")
@@ -192,14 +192,14 @@ impl Error {
                 .text(" required")
                 .finish(),
             Error::Owner { expected, found } => Msg::new("owner: snapshot is for ")
-                .debug(found)
+                .escaped(found)
                 .text(", expected ")
-                .debug(expected)
+                .escaped(expected)
                 .finish(),
             Error::Environment { expected, found } => Msg::new("environment: snapshot is for ")
-                .debug(found)
+                .escaped(found)
                 .text(", expected ")
-                .debug(expected)
+                .escaped(expected)
                 .finish(),
             Error::Expired { expires_at, now } => Msg::new("expiry: snapshot expired at ")
                 .instant(*expires_at)
@@ -246,7 +246,7 @@ mod tests {
     fn message_writes_what_the_format_strings_wrote() {
         let odd = "a\"b\\c'\n\u{301}\u{200b}é";
         // What `{quoted}` writes, except that quoted strings escape all of non-ASCII
-        // (text::push_debug).
+        // (text::push_escaped).
         let quoted = r#""a\"b\\c'\n\u{301}\u{200b}\u{e9}""#;
         let s = || String::from(odd);
         let cases = [

@@ -5,7 +5,7 @@
 //! the integers and of `str`'s `Debug`) costs the wasm build about 2 KB gzipped, and error
 //! messages are the only thing in it that needs them. The output is byte for byte what the
 //! `format!` strings the messages were first written with produced (the tests below compare
-//! the two), except that quoted strings escape every non-ASCII character (see [`push_debug`]).
+//! the two), except that quoted strings escape every non-ASCII character (see [`push_escaped`]).
 
 use alloc::string::String;
 
@@ -57,11 +57,11 @@ impl Msg {
         self
     }
 
-    /// Appends `text` quoted and escaped (see [`push_debug`]): for strings that may hold
+    /// Appends `text` quoted and escaped (see [`push_escaped`]): for strings that may hold
     /// anything, so that control, invisible and look-alike characters show as code points.
     #[inline(never)]
-    pub(crate) fn debug(&mut self, text: &str) -> &mut Msg {
-        push_debug(&mut self.0, text);
+    pub(crate) fn escaped(&mut self, text: &str) -> &mut Msg {
+        push_escaped(&mut self.0, text);
         self
     }
 
@@ -174,7 +174,7 @@ fn push_digits(out: &mut String, mut n: u64, radix: u64, width: usize) {
 /// (rather than only what Unicode deems invisible, as `Debug` does) needs no Unicode tables,
 /// about 3 KB of the wasm, and leaves no look-alike, combining or bidi-reordering character
 /// unescaped: a message never renders differently from the bytes that caused it.
-pub(crate) fn push_debug(out: &mut String, text: &str) {
+pub(crate) fn push_escaped(out: &mut String, text: &str) {
     out.push('"');
     for c in text.chars() {
         match c {
@@ -210,14 +210,14 @@ mod tests {
         ];
         for s in tricky {
             let mut out = String::new();
-            push_debug(&mut out, s);
+            push_escaped(&mut out, s);
             assert_eq!(out, format!("{s:?}"), "{s:?}");
         }
         // Every ASCII character alone and between letters.
         for c in (0u8..0x80).map(char::from) {
             for s in [format!("{c}"), format!("a{c}b")] {
                 let mut out = String::new();
-                push_debug(&mut out, &s);
+                push_escaped(&mut out, &s);
                 assert_eq!(out, format!("{s:?}"));
             }
         }
@@ -238,13 +238,13 @@ mod tests {
         ];
         for (s, want) in cases {
             let mut out = String::new();
-            push_debug(&mut out, s);
+            push_escaped(&mut out, s);
             assert_eq!(out, want);
         }
         // Whatever the input, the output is printable ASCII.
         for c in (0..0x3_0000).filter_map(char::from_u32) {
             let mut out = String::new();
-            push_debug(&mut out, &format!("a{c}b"));
+            push_escaped(&mut out, &format!("a{c}b"));
             assert!(out.bytes().all(|b| (b' '..=b'~').contains(&b)), "{out}");
         }
     }
@@ -284,7 +284,7 @@ mod tests {
             .text(" has ")
             .num(3usize)
             .text(", found ")
-            .debug(found)
+            .escaped(found)
             .finish();
         assert_eq!(msg, format!("flag \"{key}\" has 3, found {found:?}"));
     }

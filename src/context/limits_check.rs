@@ -45,7 +45,7 @@ pub(super) fn check(members: &[(Box<str>, Value)], limits: &ContextLimits) -> Re
                 Value::String(s) if s.len() > limits.max_string_bytes => {
                     return fail(
                         Msg::new("attribute ")
-                            .debug(name)
+                            .escaped(name)
                             .text(": a string is longer than ")
                             .num(limits.max_string_bytes)
                             .text(" bytes")
@@ -56,7 +56,7 @@ pub(super) fn check(members: &[(Box<str>, Value)], limits: &ContextLimits) -> Re
                     if depth >= limits.max_depth {
                         return fail(
                             Msg::new("attribute ")
-                                .debug(name)
+                                .escaped(name)
                                 .text(": nesting deeper than ")
                                 .num(limits.max_depth)
                                 .finish(),
@@ -68,7 +68,7 @@ pub(super) fn check(members: &[(Box<str>, Value)], limits: &ContextLimits) -> Re
                     if depth >= limits.max_depth {
                         return fail(
                             Msg::new("attribute ")
-                                .debug(name)
+                                .escaped(name)
                                 .text(": nesting deeper than ")
                                 .num(limits.max_depth)
                                 .finish(),

@@ -333,7 +333,7 @@ impl<'a> Parser<'a> {
     }
 
     fn duplicate(&self, stack: &[Frame], at: usize, key: &str) -> Error {
-        let message = Msg::new("duplicate key ").debug(key).finish();
+        let message = Msg::new("duplicate key ").escaped(key).finish();
         self.error(stack, Scope::Container, at, message)
     }
 

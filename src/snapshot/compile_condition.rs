@@ -226,7 +226,7 @@ fn versions(values: &[Value], vp: &Path<'_>) -> Result<Vec<Version>, Error> {
             read::error(
                 &p,
                 Msg::new("")
-                    .debug(s)
+                    .escaped(s)
                     .text(" is not a semantic version")
                     .finish(),
             )
@@ -272,7 +272,10 @@ fn cidrs(values: &[Value], vp: &Path<'_>) -> Result<Box<[Cidr]>, Error> {
         let cidr = Cidr::parse(s).ok_or_else(|| {
             read::error(
                 &p,
-                Msg::new("").debug(s).text(" is not a CIDR range").finish(),
+                Msg::new("")
+                    .escaped(s)
+                    .text(" is not a CIDR range")
+                    .finish(),
             )
         })?;
         out.push(cidr);

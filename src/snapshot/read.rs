@@ -103,7 +103,7 @@ pub(crate) fn instant(v: &Value, p: &Path<'_>) -> Result<i64, Error> {
         error(
             p,
             Msg::new("")
-                .debug(s)
+                .escaped(s)
                 .text(" is not an RFC 3339 instant")
                 .finish(),
         )

@@ -140,7 +140,7 @@ fn read(
                 .finish());
         }
         let value =
-            Reflect::get(v, &key).map_err(|_| Msg::new("cannot read ").debug(&name).finish())?;
+            Reflect::get(v, &key).map_err(|_| Msg::new("cannot read ").escaped(&name).finish())?;
         members.push((name.into(), read(&value, depth, limits, budget)?));
     }
     Ok(Value::Object(members))

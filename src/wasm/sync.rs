@@ -67,7 +67,7 @@ impl Evaluator {
             other => {
                 return Err(invalid_argument(
                     &Msg::new("unknown failure kind ")
-                        .debug(other)
+                        .escaped(other)
                         .text(" (expected \"network\", \"timeout\" or \"aborted\")")
                         .finish(),
                 ))
