@@ -8,13 +8,13 @@
 
 use super::base64;
 use super::digest::{hex, sha256};
+use super::ed25519::{KeyError, VerifyKey};
 use crate::text::Msg;
 use crate::Error;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 use core::str::FromStr;
-use ed25519_dalek::VerifyingKey;
 
 /// The text prefix of the compact key form.
 const PREFIX: &str = "ed25519:";
@@ -37,9 +37,9 @@ const SPKI_PREFIX: [u8; 12] = [
 /// assert_eq!(key.to_string(), "ed25519:fU0Of2FTpptiQrUiq77mhf2kQg+INLEIw72uNp71Sfo=");
 /// # Ok::<(), edgeflag::Error>(())
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct PublicKey {
-    key: VerifyingKey,
+    key: VerifyKey,
     keyid: [u8; 8],
 }
 
@@ -47,25 +47,22 @@ impl PublicKey {
     /// The key from its 32-byte encoding; refuses bytes that are not a point, a non-canonical
     /// encoding, and weak (small-order) keys, for which forged signatures are easy.
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, Error> {
-        let key = VerifyingKey::from_bytes(bytes)
-            .map_err(|_| policy("public key: not a point on the Ed25519 curve"))?;
         // A signature binds the key's bytes, so two encodings of one point would be two keys
-        // with one secret; only the canonical encoding is accepted.
-        if key.to_edwards().compress().to_bytes() != *bytes {
-            return Err(policy("public key: non-canonical point encoding"));
-        }
-        if key.is_weak() {
-            return Err(policy(
-                "public key: weak (small-order) key, signatures for it can be forged",
-            ));
-        }
+        // with one secret: only the canonical encoding is accepted.
+        let key = VerifyKey::parse(bytes).map_err(|e| {
+            policy(match e {
+                KeyError::NotAPoint => "public key: not a point on the Ed25519 curve",
+                KeyError::NonCanonical => "public key: non-canonical point encoding",
+                KeyError::SmallOrder => {
+                    "public key: weak (small-order) key, signatures for it can be forged"
+                }
+            })
+        })?;
         Ok(Self::from_checked(key))
     }
 
-    /// Wraps a key already known to be canonical and of large order: one checked above, or
-    /// the public half of a signing key (a clamped scalar times the base point, which is
-    /// never of small order and always encoded canonically).
-    pub(crate) fn from_checked(key: VerifyingKey) -> Self {
+    /// Names a key already checked (parsed above, or derived from a signing key).
+    pub(crate) fn from_checked(key: VerifyKey) -> Self {
         let digest = sha256(key.as_bytes());
         let mut keyid = [0u8; 8];
         for (id, d) in keyid.iter_mut().zip(digest) {
@@ -127,7 +124,7 @@ impl PublicKey {
 
     /// The 32-byte encoding.
     pub fn to_bytes(&self) -> [u8; 32] {
-        self.key.to_bytes()
+        *self.key.as_bytes()
     }
 
     /// The key id: the first 16 hex characters of the SHA-256 of the 32 key bytes.
@@ -155,9 +152,9 @@ impl PublicKey {
         hint.eq_ignore_ascii_case(&self.keyid())
     }
 
-    /// The dalek key, for verification.
-    pub(crate) fn verifying_key(&self) -> &VerifyingKey {
-        &self.key
+    /// Whether `signature` is a strict Ed25519 signature of `message` under this key.
+    pub(crate) fn verifies(&self, message: &[u8], signature: &[u8; 64]) -> bool {
+        self.key.verify(message, signature)
     }
 }
 
@@ -194,6 +191,14 @@ impl PublicKey {
             .finish()
     }
 }
+
+impl PartialEq for PublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.key.as_bytes() == other.key.as_bytes()
+    }
+}
+
+impl Eq for PublicKey {}
 
 impl fmt::Display for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -281,7 +286,8 @@ mod tests {
                 let mut y = [0xffu8; 32];
                 y[0] = 0xed + k;
                 y[31] = 0x7f | sign;
-                let decodes = VerifyingKey::from_bytes(&y).is_ok_and(|v| !v.is_weak());
+                let decodes =
+                    ed25519_dalek::VerifyingKey::from_bytes(&y).is_ok_and(|v| !v.is_weak());
                 let err = PublicKey::from_bytes(&y).unwrap_err();
                 if decodes {
                     assert!(

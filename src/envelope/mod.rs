@@ -45,6 +45,7 @@
 
 pub mod base64;
 mod digest;
+mod ed25519;
 mod keys;
 mod pae;
 mod parse;

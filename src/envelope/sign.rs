@@ -4,6 +4,7 @@
 //! CSPRNG or secret store, or from a PKCS#8 PEM file. [`sign_payload`] refuses to sign a
 //! payload that clients would refuse to load, so a signed mistake never reaches them.
 
+use super::ed25519::VerifyKey;
 use super::keys::PublicKey;
 use super::pae::pae;
 use super::{base64, MAX_SIGNATURES};
@@ -72,7 +73,11 @@ impl SigningKey {
 
     /// The public key to pin on clients.
     pub fn public_key(&self) -> PublicKey {
-        PublicKey::from_checked(self.key.verifying_key())
+        // [s]B for the secret scalar s, by the verifier's own arithmetic: a clamped scalar is
+        // never a multiple of L, so the point has large order and needs no decoding or checks.
+        PublicKey::from_checked(VerifyKey::of_secret_scalar(
+            &self.key.to_scalar().to_bytes(),
+        ))
     }
 
     /// The public key as SPKI PEM (`-----BEGIN PUBLIC KEY-----`).

@@ -16,7 +16,6 @@ use crate::text::Msg;
 use crate::{Error, PAYLOAD_TYPE};
 use alloc::string::String;
 use alloc::vec::Vec;
-use ed25519_dalek::Signature;
 
 /// The newest snapshot a client accepted for its (owner, environment): what it remembers, and
 /// persists next to the last-known-good envelope, to refuse rollbacks.
@@ -93,9 +92,7 @@ pub fn verify_signature(key: &PublicKey, message: &[u8], signature: &[u8]) -> bo
     let Ok(bytes) = <[u8; 64]>::try_from(signature) else {
         return false;
     };
-    key.verifying_key()
-        .verify_strict(message, &Signature::from_bytes(&bytes))
-        .is_ok()
+    key.verifies(message, &bytes)
 }
 
 /// Verifies a DSSE envelope against `policy` and, if everything holds, compiles its snapshot.
