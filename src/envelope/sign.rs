@@ -21,6 +21,8 @@ use zeroize::Zeroizing;
 #[derive(Clone)]
 pub struct SigningKey {
     key: ed25519_dalek::SigningKey,
+    /// Derived once: every signature's `keyid` hint reads it.
+    public: PublicKey,
 }
 
 impl SigningKey {
@@ -28,9 +30,15 @@ impl SigningKey {
     /// secure source; whoever knows it can sign snapshots.
     pub fn from_seed(seed: [u8; 32]) -> Self {
         let seed = Zeroizing::new(seed);
-        SigningKey {
-            key: ed25519_dalek::SigningKey::from_bytes(&seed),
-        }
+        Self::from_dalek(ed25519_dalek::SigningKey::from_bytes(&seed))
+    }
+
+    fn from_dalek(key: ed25519_dalek::SigningKey) -> Self {
+        // [s]B for the secret scalar s, by the verifier's own arithmetic: a clamped scalar is
+        // never a multiple of L, so the point has large order and needs no decoding or checks.
+        let public =
+            PublicKey::from_checked(VerifyKey::of_secret_scalar(&key.to_scalar().to_bytes()));
+        SigningKey { key, public }
     }
 
     /// Reads an unencrypted PKCS#8 PEM private key (`-----BEGIN PRIVATE KEY-----`), as written
@@ -43,7 +51,7 @@ impl SigningKey {
         let key = ed25519_dalek::SigningKey::try_from(&bytes).map_err(|_| Error::Policy {
             message: "private key: the embedded public key does not match".into(),
         })?;
-        Ok(SigningKey { key })
+        Ok(Self::from_dalek(key))
     }
 
     /// The private key as PKCS#8 v1 PEM, the form OpenSSL writes and every Ed25519 tool reads.
@@ -73,21 +81,17 @@ impl SigningKey {
 
     /// The public key to pin on clients.
     pub fn public_key(&self) -> PublicKey {
-        // [s]B for the secret scalar s, by the verifier's own arithmetic: a clamped scalar is
-        // never a multiple of L, so the point has large order and needs no decoding or checks.
-        PublicKey::from_checked(VerifyKey::of_secret_scalar(
-            &self.key.to_scalar().to_bytes(),
-        ))
+        self.public.clone()
     }
 
     /// The public key as SPKI PEM (`-----BEGIN PUBLIC KEY-----`).
     pub fn public_key_pem(&self) -> String {
-        self.public_key().to_pem()
+        self.public.to_pem()
     }
 
     /// The key id clients see in envelope hints: 16 hex characters.
     pub fn keyid(&self) -> String {
-        self.public_key().keyid()
+        self.public.keyid()
     }
 
     /// The pure Ed25519 signature of `message`. An envelope signature signs
