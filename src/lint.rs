@@ -99,14 +99,7 @@ fn single_variant(flag: &Flag, out: &mut Vec<Warning>) {
         if !flag.prerequisites.is_empty() {
             variants.push(flag.off);
         }
-        if let crate::snapshot::sets::StrMap::Linear(entries) = &flag.targets {
-            variants.extend(entries.iter().map(|(_, v)| *v));
-        } else {
-            // Hashed targets: many distinct units; their variants are checked one by one.
-            for i in 0..flag.variants.len() as VariantIdx {
-                variants.push(i);
-            }
-        }
+        variants.extend_from_slice(flag.targets.values());
         let catch_all = flag.rules.iter().position(|r| r.conditions.is_empty());
         for rule in flag
             .rules

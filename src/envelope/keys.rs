@@ -95,7 +95,12 @@ impl PublicKey {
     }
 
     fn from_pem(text: &str) -> Result<Self, Error> {
-        if text.contains("PRIVATE KEY") {
+        // `-----BEGIN [ENCRYPTED |EC |OPENSSH ]PRIVATE KEY-----`
+        if text
+            .lines()
+            .next()
+            .is_some_and(|l| l.ends_with("PRIVATE KEY-----"))
+        {
             return Err(policy(
                 "public key: this is a private key; pin the public key, never the private one",
             ));

@@ -77,7 +77,7 @@ fn scalar(op: &Op, v: &Value) -> Option<bool> {
         },
         Op::StartsWith(list) => v.as_str().map(|s| list.iter().any(|p| s.starts_with(&**p))),
         Op::EndsWith(list) => v.as_str().map(|s| list.iter().any(|p| s.ends_with(&**p))),
-        Op::Contains(list) => v.as_str().map(|s| list.iter().any(|p| s.contains(&**p))),
+        Op::Contains(list) => v.as_str().map(|s| list.iter().any(|n| n.found_in(s))),
         Op::Lt(t) => number(v).map(|x| x < *t),
         Op::Lte(t) => number(v).map(|x| x <= *t),
         Op::Gt(t) => number(v).map(|x| x > *t),

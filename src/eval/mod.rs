@@ -8,6 +8,7 @@ mod condition;
 mod details;
 mod ip;
 mod json_out;
+pub(crate) mod needle;
 #[cfg(feature = "regex")]
 pub mod pattern;
 mod resolve;

@@ -1,9 +1,6 @@
 //! Interned attribute names: conditions and contexts address attributes by a small integer.
 
-use super::sets::Hasher;
-use alloc::boxed::Box;
-use alloc::vec::Vec;
-use hashbrown::HashMap;
+use super::sets::StrIndex;
 
 /// The interned id of an attribute name within one snapshot.
 pub type AttrId = u32;
@@ -14,8 +11,8 @@ pub(crate) const TARGETING_KEY: AttrId = 0;
 /// The attribute names one snapshot reads, each with its id.
 #[derive(Clone, Debug)]
 pub struct AttrTable {
-    names: Vec<Box<str>>,
-    index: HashMap<Box<str>, AttrId, Hasher>,
+    /// The names; a name's position is its id.
+    names: StrIndex,
     id: u64,
 }
 
@@ -23,8 +20,7 @@ impl AttrTable {
     /// A table holding only `targetingKey`.
     pub(crate) fn new() -> Self {
         let mut table = AttrTable {
-            names: Vec::new(),
-            index: HashMap::with_hasher(Hasher),
+            names: StrIndex::default(),
             id: 0,
         };
         table.intern("targetingKey");
@@ -33,13 +29,11 @@ impl AttrTable {
 
     /// The id of `name`, adding it if new.
     pub(crate) fn intern(&mut self, name: &str) -> AttrId {
-        if let Some(id) = self.index.get(name) {
-            return *id;
+        // Ids stay far below u32::MAX: the payload size limit bounds the names.
+        match self.names.position(name) {
+            Some(at) => at as AttrId,
+            None => self.names.push(name.into()) as AttrId,
         }
-        let id = self.names.len() as AttrId;
-        self.names.push(name.into());
-        self.index.insert(name.into(), id);
-        id
     }
 
     /// Fixes the table's identity: a digest of its names in order, so that contexts compiled
@@ -47,21 +41,24 @@ impl AttrTable {
     pub(crate) fn seal(&mut self) {
         // Each name hashed seeded by the digest so far: the boundaries between names count.
         let mut h = 0;
-        for name in &self.names {
+        let mut at = 0;
+        while let Some(name) = self.names.key(at) {
             h = xxhash_rust::xxh3::xxh3_64_with_seed(name.as_bytes(), h);
+            at += 1;
         }
+        self.names.shrink();
         // 0 is reserved for "no table" (invalid contexts).
         self.id = h.max(1);
     }
 
     /// The id of `name`, if the snapshot reads it.
     pub fn lookup(&self, name: &str) -> Option<AttrId> {
-        self.index.get(name).copied()
+        self.names.position(name).map(|at| at as AttrId)
     }
 
     /// The name of attribute `id`.
     pub fn name(&self, id: AttrId) -> Option<&str> {
-        self.names.get(id as usize).map(|n| &**n)
+        self.names.key(id as usize)
     }
 
     /// How many attributes the snapshot reads.

@@ -7,6 +7,7 @@ use super::model::{Condition, Op, ValueSet};
 use super::read;
 use super::sets::StrSet;
 use crate::eval::cidr::Cidr;
+use crate::eval::needle::Needle;
 use crate::eval::semver::Version;
 use crate::json::path::Path;
 use crate::json::Value;
@@ -82,7 +83,7 @@ fn operands(
         "in" => Op::In(Box::new(value_set(values, vp)?)),
         "startsWith" => Op::StartsWith(strings(values, vp)?),
         "endsWith" => Op::EndsWith(strings(values, vp)?),
-        "contains" => Op::Contains(strings(values, vp)?),
+        "contains" => Op::Contains(needles(values, vp)?),
         "lt" => Op::Lt(extreme(numbers(values, vp)?, f64::max)),
         "lte" => Op::Lte(extreme(numbers(values, vp)?, f64::max)),
         "gt" => Op::Gt(extreme(numbers(values, vp)?, f64::min)),
@@ -164,7 +165,7 @@ fn value_set(values: &[Value], vp: &Path<'_>) -> Result<ValueSet, Error> {
         }
     }
     Ok(ValueSet {
-        strings: StrSet::of(strings),
+        strings: StrSet::set(strings),
         numbers: numbers.into_boxed_slice(),
         has_true,
         has_false,
@@ -177,6 +178,14 @@ fn strings(values: &[Value], vp: &Path<'_>) -> Result<Box<[Box<str>]>, Error> {
         .enumerate()
         .map(|(i, v)| read::string(v, &vp.index(i)).map(Box::from))
         .collect()
+}
+
+fn needles(values: &[Value], vp: &Path<'_>) -> Result<Box<[Needle]>, Error> {
+    let mut out = Vec::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        out.push(Needle::new(read::string(v, &vp.index(i))?.into()));
+    }
+    Ok(out.into_boxed_slice())
 }
 
 fn numbers(values: &[Value], vp: &Path<'_>) -> Result<Vec<f64>, Error> {
@@ -257,9 +266,9 @@ fn segments(c: &Compiler<'_>, values: &[Value], vp: &Path<'_>) -> Result<Box<[u3
         let key = read::string(v, &p)?;
         let idx = c
             .segment_index
-            .get(key)
+            .position(key)
             .ok_or_else(|| read::error(&p, Msg::new("unknown segment ").quoted(key).finish()))?;
-        out.push(idx);
+        out.push(idx as u32);
     }
     Ok(out.into_boxed_slice())
 }

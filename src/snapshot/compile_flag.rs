@@ -145,11 +145,11 @@ fn prerequisites(
         let key = read::string(read::required(im, "flag", &ip)?, &fp)?;
         let flag = c
             .flag_index
-            .get(key)
+            .position(key)
             .ok_or_else(|| read::error(&fp, Msg::new("unknown flag ").quoted(key).finish()))?;
         let names = c
             .variant_names
-            .get(flag as usize)
+            .get(flag)
             .map(Vec::as_slice)
             .unwrap_or_default();
         let scope = FlagScope {
@@ -170,7 +170,10 @@ fn prerequisites(
             .enumerate()
             .map(|(j, w)| variant(&scope, w, &vp.index(j)))
             .collect::<Result<Box<[VariantIdx]>, Error>>()?;
-        out.push(Prerequisite { flag, variants });
+        out.push(Prerequisite {
+            flag: flag as u32,
+            variants,
+        });
     }
     Ok(out.into_boxed_slice())
 }
@@ -181,7 +184,8 @@ fn targets(
     m: &read::Members,
     p: &Path<'_>,
 ) -> Result<StrMap<VariantIdx>, Error> {
-    let mut entries: Vec<(Box<str>, VariantIdx)> = Vec::new();
+    let mut map = StrMap::default();
+    let mut count = 0usize;
     if let Some(list) = read::optional(m, "targets") {
         let lp = p.key("targets");
         let list = read::array(list, &lp, c.limits.max_variants_per_flag)?;
@@ -196,28 +200,23 @@ fn targets(
             let vp = ip.key("values");
             let units =
                 super::compile_segment::units(read::required(im, "values", &ip)?, &vp, c.limits)?;
-            entries.extend(units.into_iter().map(|u| (u, idx)));
+            count += units.len();
+            if count > c.limits.max_values_per_condition.saturating_mul(4) {
+                return Err(read::error(&lp, "too many target values"));
+            }
+            for unit in units {
+                // A unit two targets claim: serving it would depend on their order.
+                map.insert(unit, idx).map_err(|dup| {
+                    read::error(
+                        &lp,
+                        Msg::new("")
+                            .quoted(&dup)
+                            .text(" is targeted more than once")
+                            .finish(),
+                    )
+                })?;
+            }
         }
-    }
-    if entries.len() > c.limits.max_values_per_condition.saturating_mul(4) {
-        return Err(read::error(&p.key("targets"), "too many target values"));
-    }
-    let map = StrMap::build(entries.clone());
-    if map.len() != entries.len() {
-        // Name the first unit that two targets claim: serving it would depend on order.
-        let dup = entries
-            .iter()
-            .enumerate()
-            .find(|(i, (u, _))| entries.iter().skip(i + 1).any(|(o, _)| o == u))
-            .map(|(_, (u, _))| u.clone())
-            .unwrap_or_default();
-        return Err(read::error(
-            &p.key("targets"),
-            Msg::new("")
-                .quoted(&dup)
-                .text(" is targeted more than once")
-                .finish(),
-        ));
     }
     Ok(map)
 }

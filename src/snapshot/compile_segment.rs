@@ -22,8 +22,8 @@ pub(crate) fn segment(
     let m = read::object(v, p)?;
     let list = |name: &str| -> Result<StrSet, Error> {
         match read::optional(m, name) {
-            Some(v) => Ok(StrSet::of(units(v, &p.key(name), c.limits)?)),
-            None => Ok(StrSet::of(Vec::new())),
+            Some(v) => Ok(StrSet::set(units(v, &p.key(name), c.limits)?)),
+            None => Ok(StrSet::default()),
         }
     };
     let included = list("included")?;

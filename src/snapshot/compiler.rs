@@ -1,7 +1,7 @@
 //! State shared while one payload is compiled.
 
 use super::attrs::AttrTable;
-use super::sets::StrMap;
+use super::sets::StrIndex;
 use crate::Limits;
 use alloc::vec::Vec;
 
@@ -10,8 +10,8 @@ use alloc::vec::Vec;
 pub(crate) struct Compiler<'a> {
     pub(crate) limits: &'a Limits,
     pub(crate) attrs: AttrTable,
-    pub(crate) segment_index: StrMap<u32>,
-    pub(crate) flag_index: StrMap<u32>,
+    pub(crate) segment_index: StrIndex,
+    pub(crate) flag_index: StrIndex,
     /// Variant names per flag, in declaration order (the variant indexes).
     pub(crate) variant_names: Vec<Vec<&'a str>>,
 }

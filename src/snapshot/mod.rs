@@ -21,12 +21,13 @@ pub use header::Header;
 
 use crate::context::{CompiledContext, Context};
 use crate::json::{self, path::Path, Value};
+use crate::text::Msg;
 use crate::{Error, Limits};
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use compiler::Compiler;
 use model::{Flag, Segment};
-use sets::StrMap;
+use sets::StrIndex;
 
 /// The type of a flag's values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -68,7 +69,7 @@ pub struct Snapshot {
     header: Header,
     attrs: AttrTable,
     flags: Box<[Flag]>,
-    flag_index: StrMap<u32>,
+    flag_index: StrIndex,
     segments: Box<[Segment]>,
 }
 
@@ -112,8 +113,8 @@ impl Snapshot {
         let mut c = Compiler {
             limits,
             attrs: AttrTable::new(),
-            segment_index: index_of(segments_json),
-            flag_index: index_of(flags_json),
+            segment_index: index_of(segments_json, &sp)?,
+            flag_index: index_of(flags_json, &fp)?,
             variant_names: flags_json
                 .iter()
                 .map(|(_, v)| compile_flag::variant_names(v))
@@ -171,9 +172,9 @@ impl Snapshot {
     /// The id of flag `key` in this snapshot, for evaluations that skip the key lookup.
     pub fn flag_id(&self, key: &str) -> Option<FlagId> {
         self.flag_index
-            .get(key)
-            .filter(|i| (*i as usize) < self.flags.len())
-            .map(FlagId)
+            .position(key)
+            .filter(|i| *i < self.flags.len())
+            .map(|i| FlagId(i as u32))
     }
 
     /// The key of the flag `id` names.
@@ -252,14 +253,11 @@ fn propagate_clock(flags: &mut [Flag]) {
     }
 }
 
-fn index_of(members: &read::Members) -> StrMap<u32> {
-    StrMap::build(
-        members
-            .iter()
-            .enumerate()
-            .map(|(i, (k, _))| (k.clone(), i as u32))
-            .collect(),
-    )
+/// The keys of `members` (at `p`), each at its position; the strict parser already refuses
+/// duplicate keys, but an object built another way is checked here too.
+fn index_of(members: &read::Members, p: &Path<'_>) -> Result<StrIndex, Error> {
+    StrIndex::of(members.iter().map(|(k, _)| k.clone()).collect())
+        .map_err(|dup| read::error(p, Msg::new("duplicate key ").quoted(&dup).finish()))
 }
 
 #[cfg(test)]

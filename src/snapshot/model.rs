@@ -5,6 +5,7 @@
 use super::attrs::AttrId;
 use super::sets::{StrMap, StrSet};
 use crate::eval::cidr::Cidr;
+use crate::eval::needle::Needle;
 #[cfg(feature = "regex")]
 use crate::eval::pattern::Pattern;
 use crate::eval::semver::Version;
@@ -122,7 +123,7 @@ pub(crate) enum Op {
     In(Box<ValueSet>),
     StartsWith(Box<[Box<str>]>),
     EndsWith(Box<[Box<str>]>),
-    Contains(Box<[Box<str>]>),
+    Contains(Box<[Needle]>),
     Lt(f64),
     Lte(f64),
     Gt(f64),
