@@ -98,7 +98,7 @@ impl SyncMachine {
                     self.poll_later(now_ms);
                 }
             }
-            Err(error) => self.failed(SyncError::Snapshot(error), &mut pending),
+            Err(error) => self.failed(SyncError::snapshot(error), &mut pending),
         }
         self.finish(now_ms, pending)
     }
@@ -135,7 +135,7 @@ impl SyncMachine {
                 self.failures = 0;
                 self.poll_later(now_ms);
             }
-            Err(error) => self.poll_failed(SyncError::Snapshot(error), now_ms, random, pending),
+            Err(error) => self.poll_failed(SyncError::snapshot(error), now_ms, random, pending),
         }
     }
 

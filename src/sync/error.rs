@@ -5,6 +5,7 @@
 use crate::text::Msg;
 use crate::Error;
 use alloc::string::String;
+use alloc::sync::Arc;
 use core::fmt;
 
 /// How a request failed without an HTTP response, as the host observed it.
@@ -36,8 +37,9 @@ impl FailureKind {
 #[non_exhaustive]
 pub enum SyncError {
     /// The envelope was refused by verification, or the loaded snapshot expired; the inner
-    /// error names the check.
-    Snapshot(Error),
+    /// error names the check. Shared: the machine keeps the last error and hands it out in
+    /// the outcome too, and a core error is large to copy.
+    Snapshot(Arc<Error>),
     /// The backend answered with a status that carries no snapshot.
     Http {
         /// The HTTP status code.
@@ -62,6 +64,11 @@ pub fn is_fatal_status(status: u16) -> bool {
 }
 
 impl SyncError {
+    /// A refused snapshot (or an expired one) that failed `error`'s check.
+    pub fn snapshot(error: Error) -> Self {
+        SyncError::Snapshot(Arc::new(error))
+    }
+
     /// A stable, machine-readable name: the core error's code for a refused snapshot
     /// (`BAD_SIGNATURE`, `ROLLBACK`, `EXPIRED`, ...), otherwise `FATAL_HTTP_STATUS`,
     /// `HTTP_STATUS`, `NETWORK`, `TIMEOUT`, `ABORTED`, `UNEXPECTED_NOT_MODIFIED` or
@@ -85,7 +92,7 @@ impl SyncError {
     /// The verification error, when a snapshot was refused.
     pub fn snapshot_error(&self) -> Option<&Error> {
         match self {
-            SyncError::Snapshot(error) => Some(error),
+            SyncError::Snapshot(error) => Some(&**error),
             _ => None,
         }
     }
@@ -135,7 +142,7 @@ impl fmt::Display for SyncError {
 impl core::error::Error for SyncError {
     fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
-            SyncError::Snapshot(error) => Some(error),
+            SyncError::Snapshot(error) => Some(&**error),
             _ => None,
         }
     }

@@ -117,7 +117,7 @@ impl SyncMachine {
         let mut pending = Pending::default();
         if self.status == Status::Ready {
             if let Some(expired) = self.expiry_error(now_ms) {
-                let error = SyncError::Snapshot(expired);
+                let error = SyncError::snapshot(expired);
                 self.last_error = Some(error.clone());
                 pending.error = Some(error);
                 self.transition(Status::Stale, &mut pending.events);

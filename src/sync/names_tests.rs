@@ -59,7 +59,7 @@ fn errors_have_stable_codes_and_readable_messages() {
             "304",
         ),
         (
-            SyncError::Snapshot(crate::Error::Signature),
+            SyncError::snapshot(crate::Error::Signature),
             "BAD_SIGNATURE",
             "snapshot refused",
         ),
@@ -68,7 +68,7 @@ fn errors_have_stable_codes_and_readable_messages() {
         assert_eq!(error.code(), code);
         assert!(error.to_string().contains(text), "{error}");
     }
-    let refused = SyncError::Snapshot(crate::Error::Signature);
+    let refused = SyncError::snapshot(crate::Error::Signature);
     assert_eq!(refused.snapshot_error(), Some(&crate::Error::Signature));
     assert!(core::error::Error::source(&refused).is_some());
     assert!(SyncError::Http { status: 500 }.snapshot_error().is_none());
@@ -93,7 +93,7 @@ fn error_messages_are_exactly_what_the_format_strings_wrote() {
             "sync config: pollIntervalMs is 0",
         ),
         (
-            SyncError::Snapshot(crate::Error::VersionConflict { version: 12 }),
+            SyncError::snapshot(crate::Error::VersionConflict { version: 12 }),
             "snapshot refused: version: 12 was already accepted with different content",
         ),
         (

@@ -50,7 +50,7 @@ impl SyncMachine {
             // The very snapshot already loaded: nothing to do.
             Ok(None) => {}
             Err(error) => {
-                pending.error = Some(SyncError::Snapshot(error));
+                pending.error = Some(SyncError::snapshot(error));
                 pending.discard_persisted = true;
                 // If something newer is loaded, it should take the broken copy's place.
                 pending.persist = self.current.is_some();

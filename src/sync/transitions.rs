@@ -36,7 +36,7 @@ impl SyncMachine {
         self.fresh_since = Some(now_ms);
         match self.expiry_error(now_ms) {
             Some(expired) => {
-                self.last_error = Some(SyncError::Snapshot(expired));
+                self.last_error = Some(SyncError::snapshot(expired));
                 self.transition(Status::Stale, events);
             }
             None => {
