@@ -21,7 +21,7 @@ import { isStale } from "./stale.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { cargoSettings, minify, shortenBindingNames, stripCustomSections } from "./shrink.mjs";
+import { blankClosureShims, cargoSettings, minify, shortenBindingNames, stripCustomSections } from "./shrink.mjs";
 
 const template = dirname(fileURLToPath(import.meta.url));
 const root = dirname(template);
@@ -82,6 +82,9 @@ const nodeSmoke = spawnSync(process.execPath,
   ["-e", `console.log(require(${JSON.stringify(join(out, "node", "edgeflag.cjs"))}).bucket("new-checkout", "user-3"))`],
   { encoding: "utf8" });
 const wasm = join(out, "web", "edgeflag_bg.wasm");
+for (const [w, js] of [["web/edgeflag_bg.wasm", "web/edgeflag.js"], ["node/edgeflag_bg.wasm", "node/edgeflag.cjs"]]) {
+  console.log(`${w}: ${blankClosureShims(join(out, w), join(out, js))} unreachable closure shims blanked`);
+}
 stripCustomSections(wasm);
 stripCustomSections(join(out, "node", "edgeflag_bg.wasm"));
 // Browsers download the web build: short binding names there (Node reads its build from disk).

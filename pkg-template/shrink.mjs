@@ -16,7 +16,8 @@ export function cargoSettings(stable) {
   const nightly = !stable
     && spawnSync("rustup", ["+nightly", "component", "list", "--installed"], { encoding: "utf8" }).stdout?.includes("rust-src");
   const env = { ...process.env };
-  const args = ["--features", "wasm"];
+  // Function names stay in the module until blankClosureShims has read them (then stripped).
+  const args = ["--features", "wasm", "--config", "profile.release.strip=false"];
   if (!nightly) {
     if (!stable) console.log("building with stable Rust (smaller with nightly: rustup component add rust-src --toolchain nightly)");
     return { args, env, toolchain: "stable" };
@@ -75,6 +76,118 @@ function* sections(b) {
   }
 }
 
+/** `n` as an unsigned LEB128 number. */
+function encodeLeb(n) {
+  const out = [];
+  do {
+    let x = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) x |= 0x80;
+    out.push(x);
+  } while (n > 0);
+  return Buffer.from(out);
+}
+
+/** Function index -> name, from the module's `name` section (empty without one). */
+function functionNames(b) {
+  const names = new Map();
+  for (const { id, body, end } of sections(b)) {
+    const r = reader(b, body);
+    if (id !== 0 || r.name() !== "name") continue;
+    while (r.p < end) {
+      const sub = r.byte();
+      const len = r.leb();
+      const next = r.p + len;
+      if (sub === 1) {
+        for (let n = r.leb(); n > 0; n--) {
+          const index = r.leb();
+          names.set(index, r.name());
+        }
+      }
+      r.p = next;
+    }
+  }
+  return names;
+}
+
+/** How many functions the module imports (they come first in the function index space). */
+function importedFunctions(b) {
+  for (const { id, body } of sections(b)) {
+    if (id !== 2) continue;
+    const r = reader(b, body);
+    let functions = 0;
+    for (let n = r.leb(); n > 0; n--) {
+      r.name();
+      r.name();
+      const kind = r.byte();
+      if (kind === 0) {
+        functions++;
+        r.leb();
+      } else if (kind === 1) {
+        r.byte();
+        if (r.byte() & 1) r.leb();
+        r.leb();
+      } else if (kind === 2) {
+        if (r.byte() & 1) r.leb();
+        r.leb();
+      } else if (kind === 3) r.p += 2;
+      else if (kind === 4) { r.byte(); r.leb(); }
+      else throw new Error(`import: unknown kind ${kind}`);
+    }
+    return functions;
+  }
+  return 0;
+}
+
+/** The names of the closure shims js-sys's declarations leave in the function table. */
+const CLOSURE_SHIM = /^wasm_bindgen\[[0-9a-f]+\]::convert::closures::|^js_sys\[[0-9a-f]+\]::futures::/;
+
+/**
+ * Replaces the bodies of wasm-bindgen's closure shims with `unreachable` when the glue creates
+ * no closures. js-sys declares hundreds of imports that take Rust closures (`forEach`, `find`,
+ * promise callbacks); each declaration takes the address of a shim that calls the closure, so
+ * the shims land in the function table, which wasm-bindgen keeps whole: about 6 KB of code that
+ * only a closure handed to JavaScript could reach. edgeflag hands none (the glue would then have
+ * closure support, checked here), so no table index of a shim ever leaves the module. Bodies
+ * are replaced rather than removed, so no function index changes. Needs the `name` section
+ * (rustc's `strip = false`); returns the number of bodies replaced.
+ */
+export function blankClosureShims(wasmFile, jsFile) {
+  const js = readFileSync(jsFile, "utf8");
+  if (/closure/i.test(js)) return 0;
+  const b = readFileSync(wasmFile);
+  const names = functionNames(b);
+  const imported = importedFunctions(b);
+  const parts = [b.subarray(0, 8)];
+  let blanked = 0;
+  for (const { id, start, body, end } of sections(b)) {
+    if (id !== 10) {
+      parts.push(b.subarray(start, end));
+      continue;
+    }
+    const r = reader(b, body);
+    const count = r.leb();
+    const bodies = [encodeLeb(count)];
+    for (let i = 0; i < count; i++) {
+      const len = r.leb();
+      const from = r.p;
+      r.p += len;
+      if (CLOSURE_SHIM.test(names.get(imported + i) ?? "")) {
+        // No locals; `unreachable`; `end`.
+        bodies.push(Buffer.from([3, 0, 0x00, 0x0b]));
+        blanked++;
+      } else {
+        bodies.push(encodeLeb(len), b.subarray(from, r.p));
+      }
+    }
+    if (r.p !== end) throw new Error(`code section: parsed ${r.p - body} of ${end - body} bytes`);
+    const content = Buffer.concat(bodies);
+    parts.push(Buffer.from([id]), encodeLeb(content.length), content);
+  }
+  writeFileSync(wasmFile, Buffer.concat(parts));
+  return blanked;
+}
+
 /** Drops the `name` and `producers` custom sections wasm-bindgen leaves (debugging aids). */
 export function stripCustomSections(file) {
   const b = readFileSync(file);
@@ -121,16 +234,6 @@ export function shortenBindingNames(wasmFile, jsFile) {
     return renames.get(name);
   };
 
-  const encodeLeb = (n) => {
-    const out = [];
-    do {
-      let x = n % 128;
-      n = Math.floor(n / 128);
-      if (n > 0) x |= 0x80;
-      out.push(x);
-    } while (n > 0);
-    return Buffer.from(out);
-  };
   const encodeName = (s) => Buffer.concat([encodeLeb(Buffer.byteLength(s)), Buffer.from(s)]);
 
   const parts = [b.subarray(0, 8)];
