@@ -207,7 +207,7 @@ export class EdgeflagClient {
    */
   allAt(context, at) {
     try {
-      const out = this.#ev ? this.#ev.allAt(this.#context(context), Number(at)) : {};
+      const out = this.#ev ? this.#ev.all(this.#context(context), Number(at)) : {};
       for (const [key, value] of this.#overrides) out[key] = plain(value, "STATIC", "override");
       return out;
     } catch {

@@ -80,8 +80,10 @@ export declare class Evaluator {
   string(key: string, context: Context, defaultValue: string): string;
   number(key: string, context: Context, defaultValue: number): number;
   object<T extends FlagValue>(key: string, context: Context, defaultValue: T): T;
-  details(key: string, context: Context, defaultValue?: FlagValue | null): EvaluationDetails<FlagValue | null | undefined>;
-  all(context: Context): Record<string, EvaluationDetails<FlagValue | null>>;
+  /** Details of one flag; with `at` (ms since the epoch), as it evaluates then (e.g. a ramp tomorrow). */
+  details(key: string, context: Context, defaultValue?: FlagValue | null, at?: number): EvaluationDetails<FlagValue | null | undefined>;
+  /** Details of every flag; with `at` (ms since the epoch), as they evaluate then. */
+  all(context: Context, at?: number): Record<string, EvaluationDetails<FlagValue | null>>;
   /** The value of every flag (`null` where evaluation failed): the fastest evaluate-all. */
   values(context: Context): Record<string, FlagValue | null>;
   /** A handle on one flag: evaluations through it skip the key lookup (the fastest path). */
@@ -90,10 +92,6 @@ export declare class Evaluator {
   readonly status: Status;
   readonly lastError: { code: string; message: string } | undefined;
   flagKeys(): string[];
-  /** Details of one flag as it evaluates at instant `at` (ms since the epoch), e.g. a ramp tomorrow. */
-  detailsAt(key: string, context: Context, defaultValue: FlagValue | null | undefined, at: number): EvaluationDetails<FlagValue | null | undefined>;
-  /** Every flag as it evaluates at instant `at` (ms since the epoch). */
-  allAt(context: Context, at: number): Record<string, EvaluationDetails<FlagValue | null>>;
   /** Whether the flag has `trackEvents` (its evaluations are exposures to report). */
   tracksEvents(key: string): boolean;
   start(nowMs: number): SyncOutcome;

@@ -85,3 +85,24 @@ test("float values cross exactly", () => {
   assert.deepEqual(values.o, { f: floats });
   assert.deepEqual(ev.all(ctx).o.value, { f: floats });
 });
+
+test("details() and all() with an instant evaluate a scheduled ramp then", () => {
+  const ev = evaluator();
+  const start = Date.now() + 86_400_000;
+  const ramp = {
+    type: "boolean", variants: { on: true, off: false }, offVariant: "off",
+    defaultServe: { schedule: { by: "targetingKey", salt: "ramp", variant: "on", otherwise: "off",
+      start: new Date(start).toISOString(), end: new Date(start + 3_600_000).toISOString(),
+      from: 0, to: 100000, curve: "linear" } },
+  };
+  ev.load(signer.envelope({ ...payload({ version: 6 }), flags: { ramp } }));
+  const ctx = ev.context(PRO);
+  // Before the ramp starts nobody gets "on"; once it has ended everybody does.
+  assert.equal(ev.details("ramp", ctx, false).value, false);
+  assert.equal(ev.details("ramp", ctx, false, undefined).value, false);
+  assert.equal(ev.details("ramp", ctx, false, start + 7_200_000).value, true);
+  assert.equal(ev.details("ramp", ctx, false, start + 7_200_000).reason, "SPLIT");
+  assert.equal(ev.all(ctx).ramp.value, false);
+  assert.equal(ev.all(ctx, start - 1).ramp.value, false);
+  assert.equal(ev.all(ctx, start + 7_200_000).ramp.value, true);
+});

@@ -66,7 +66,7 @@ fn test(op: &Op, v: &Value) -> Option<bool> {
 fn scalar(op: &Op, v: &Value) -> Option<bool> {
     match op {
         Op::In(set) => match v {
-            Value::String(s) => Some(set.strings.contains(s)),
+            Value::String(s) => Some(set.strings.contains_inline(s)),
             Value::Number(n) => {
                 let x = n.as_f64();
                 Some(set.numbers.contains(&x))

@@ -91,8 +91,8 @@ impl StrIndex {
         self.find(key)
     }
 
-    /// The position of `key`, for evaluation: the scan is inlined into the evaluator's loops
-    /// (most sets are small), probing the slots is a call.
+    /// The position of `key`: the scan inlined (most sets are small), probing the slots a
+    /// call.
     #[inline(always)]
     fn find(&self, key: &str) -> Option<usize> {
         if !self.slots.is_empty() {
@@ -126,9 +126,15 @@ impl StrIndex {
         self.keys.get(at).map(|k| &**k)
     }
 
-    /// Whether `key` is present (inlined: evaluation's set membership).
-    #[inline(always)]
+    /// Whether `key` is present.
     pub(crate) fn contains(&self, key: &str) -> bool {
+        self.position(key).is_some()
+    }
+
+    /// Whether `key` is present, the scan inlined: for the `in` operator, the hottest
+    /// membership test of evaluation (its lists are mostly a few values).
+    #[inline(always)]
+    pub(crate) fn contains_inline(&self, key: &str) -> bool {
         self.find(key).is_some()
     }
 
@@ -181,11 +187,10 @@ impl<V: Copy> StrMap<V> {
         Ok(())
     }
 
-    /// The value for `key` (inlined: evaluation's targets).
-    #[inline(always)]
+    /// The value for `key`.
     pub(crate) fn get(&self, key: &str) -> Option<V> {
         self.index
-            .find(key)
+            .position(key)
             .and_then(|at| self.values.get(at).copied())
     }
 

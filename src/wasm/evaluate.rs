@@ -61,18 +61,32 @@ impl Evaluator {
     /// OpenFeature-shaped details of one flag: `{ value, variant, reason, errorCode,
     /// errorMessage, ruleId, ruleIndex, inExperiment, flagMetadata }`. The type is checked
     /// against `defaultValue`'s (boolean, string, number, or object); pass `undefined` or
-    /// `null` to accept any type.
-    pub fn details(&self, key: &str, ctx: &Context, default_value: JsValue) -> JsValue {
+    /// `null` to accept any type. With `at` (ms since the epoch), the flag as it evaluates at
+    /// that instant instead of now: what a scheduled ramp serves tomorrow, for previews.
+    pub fn details(
+        &self,
+        key: &str,
+        ctx: &Context,
+        default_value: JsValue,
+        at: Option<f64>,
+    ) -> JsValue {
         match self.snapshot() {
-            Some(s) => details_of(&s, key, ctx, default_value, now_for(&s, key)),
+            Some(s) => {
+                let now = at.map_or_else(|| now_for(&s, key), |at| at as i64);
+                details_of(&s, key, ctx, default_value, now)
+            }
             None => details_to_js(&Details::not_ready(None), default_value),
         }
     }
 
-    /// Details of every flag: `{ [flagKey]: details }` (value `null` where evaluation failed).
-    pub fn all(&self, ctx: &Context) -> JsValue {
+    /// Details of every flag: `{ [flagKey]: details }` (value `null` where evaluation failed),
+    /// as they evaluate now or at the instant `at` (ms since the epoch).
+    pub fn all(&self, ctx: &Context, at: Option<f64>) -> JsValue {
         match self.snapshot() {
-            Some(s) => all_of(&s, ctx, now_for_all(&s)),
+            Some(s) => {
+                let now = at.map_or_else(|| now_for_all(&s), |at| at as i64);
+                all_of(&s, ctx, now)
+            }
             None => js_sys::Object::new().into(),
         }
     }
@@ -85,25 +99,6 @@ impl Evaluator {
         };
         let json = ctx.with(&s, |c| s.values_json::<Exact>(c, now_for_all(&s)));
         parse_json(&json)
-    }
-
-    /// Details of one flag as it evaluates at the instant `at` (ms since the epoch) instead of
-    /// now: what a scheduled ramp serves tomorrow, for previews and charts.
-    #[wasm_bindgen(js_name = detailsAt)]
-    pub fn details_at(&self, key: &str, ctx: &Context, default_value: JsValue, at: f64) -> JsValue {
-        match self.snapshot() {
-            Some(s) => details_of(&s, key, ctx, default_value, at as i64),
-            None => details_to_js(&Details::not_ready(None), default_value),
-        }
-    }
-
-    /// Every flag as it evaluates at the instant `at` (ms since the epoch).
-    #[wasm_bindgen(js_name = allAt)]
-    pub fn all_at(&self, ctx: &Context, at: f64) -> JsValue {
-        match self.snapshot() {
-            Some(s) => all_of(&s, ctx, at as i64),
-            None => js_sys::Object::new().into(),
-        }
     }
 }
 
