@@ -172,12 +172,14 @@ fn value_set(values: &[Value], vp: &Path<'_>) -> Result<ValueSet, Error> {
     })
 }
 
+// The operand readers below are plain loops: a fallible `collect` costs the size-first wasm
+// build several functions per call site.
 fn strings(values: &[Value], vp: &Path<'_>) -> Result<Box<[Box<str>]>, Error> {
-    values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| read::string(v, &vp.index(i)).map(Box::from))
-        .collect()
+    let mut out = Vec::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        out.push(read::string(v, &vp.index(i))?.into());
+    }
+    Ok(out.into_boxed_slice())
 }
 
 fn needles(values: &[Value], vp: &Path<'_>) -> Result<Box<[Needle]>, Error> {
@@ -189,14 +191,14 @@ fn needles(values: &[Value], vp: &Path<'_>) -> Result<Box<[Needle]>, Error> {
 }
 
 fn numbers(values: &[Value], vp: &Path<'_>) -> Result<Vec<f64>, Error> {
-    values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
+    let mut out = Vec::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        out.push(
             v.as_f64()
-                .ok_or_else(|| read::wrong(&vp.index(i), "a number", v))
-        })
-        .collect()
+                .ok_or_else(|| read::wrong(&vp.index(i), "a number", v))?,
+        );
+    }
+    Ok(out)
 }
 
 fn extreme(values: Vec<f64>, pick: fn(f64, f64) -> f64) -> f64 {

@@ -86,10 +86,15 @@ pub(crate) fn flag(
 /// The variant names of the flag at `v`, in order (read before any flag compiles, so that
 /// prerequisites can name variants of flags declared later).
 pub(crate) fn variant_names(v: &Value) -> Vec<&str> {
-    v.get("variants")
+    let members = v
+        .get("variants")
         .and_then(Value::as_object)
-        .map(|m| m.iter().map(|(k, _)| &**k).collect())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let mut names = Vec::with_capacity(members.len());
+    for (k, _) in members {
+        names.push(&**k);
+    }
+    names
 }
 
 fn variants(
@@ -165,14 +170,13 @@ fn prerequisites(
         if wanted.is_empty() {
             return Err(read::error(&vp, "must not be empty"));
         }
-        let variants = wanted
-            .iter()
-            .enumerate()
-            .map(|(j, w)| variant(&scope, w, &vp.index(j)))
-            .collect::<Result<Box<[VariantIdx]>, Error>>()?;
+        let mut variants = Vec::with_capacity(wanted.len());
+        for (j, w) in wanted.iter().enumerate() {
+            variants.push(variant(&scope, w, &vp.index(j))?);
+        }
         out.push(Prerequisite {
             flag: flag as u32,
-            variants,
+            variants: variants.into_boxed_slice(),
         });
     }
     Ok(out.into_boxed_slice())
@@ -287,13 +291,14 @@ fn metadata(m: &read::Members, p: &Path<'_>) -> Result<(Metadata, Option<i64>), 
         return Ok((Box::new([]), None));
     };
     let mm = read::object(v, &p.key("metadata"))?;
-    let kept = mm
-        .iter()
-        .filter(|(_, v)| matches!(v, Value::Bool(_) | Value::Number(_) | Value::String(_)))
-        .cloned()
-        .collect();
+    let mut kept = Vec::new();
+    for (k, v) in mm.iter() {
+        if matches!(v, Value::Bool(_) | Value::Number(_) | Value::String(_)) {
+            kept.push((k.clone(), v.clone()));
+        }
+    }
     let expires_at = read::optional(mm, "expiresAt")
         .and_then(Value::as_str)
         .and_then(crate::time::parse_date_or_instant);
-    Ok((kept, expires_at))
+    Ok((kept.into_boxed_slice(), expires_at))
 }

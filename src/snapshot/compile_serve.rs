@@ -37,12 +37,17 @@ pub(crate) fn serve(
     p: &Path<'_>,
 ) -> Result<Serve, Error> {
     let m = read::object(v, p)?;
-    let present: Vec<&str> = ["variant", "rollout", "schedule"]
-        .into_iter()
-        .filter(|k| read::optional(m, k).is_some())
-        .collect();
-    match present.as_slice() {
-        ["variant"] => {
+    // The one member present, or None when there are none or several.
+    let mut present = None;
+    let mut count = 0;
+    for k in ["variant", "rollout", "schedule"] {
+        if read::optional(m, k).is_some() {
+            present = Some(k);
+            count += 1;
+        }
+    }
+    match present.filter(|_| count == 1) {
+        Some("variant") => {
             let vp = p.key("variant");
             Ok(Serve::Variant(variant(
                 scope,
@@ -50,7 +55,7 @@ pub(crate) fn serve(
                 &vp,
             )?))
         }
-        ["rollout"] => {
+        Some("rollout") => {
             let rp = p.key("rollout");
             Ok(Serve::Rollout(Box::new(rollout(
                 c,
@@ -59,7 +64,7 @@ pub(crate) fn serve(
                 &rp,
             )?)))
         }
-        ["schedule"] => {
+        Some("schedule") => {
             let sp = p.key("schedule");
             Ok(Serve::Schedule(Box::new(schedule(
                 c,

@@ -19,10 +19,14 @@ struct Costs {
 /// Checks segments (which may name segments) and flags (which name prerequisite flags and
 /// segments).
 pub(crate) fn check(flags: &[Flag], segments: &[Segment], limits: &Limits) -> Result<(), Error> {
-    let seg_edges: Vec<Vec<u32>> = segments
-        .iter()
-        .map(|s| s.rules.iter().flat_map(|r| segment_refs(r)).collect())
-        .collect();
+    let mut seg_edges: Vec<Vec<u32>> = Vec::with_capacity(segments.len());
+    for s in segments.iter() {
+        let mut refs = Vec::new();
+        for r in s.rules.iter() {
+            segment_refs(r, &mut refs);
+        }
+        seg_edges.push(refs);
+    }
     let zero = vec![0usize; segments.len()];
     let seg = costs(&seg_edges, &zero, &zero).map_err(|cycle| {
         let names = cycle_names(&cycle, |i| segments.get(i).map(|s| &*s.key));
@@ -48,15 +52,24 @@ pub(crate) fn check(flags: &[Flag], segments: &[Segment], limits: &Limits) -> Re
         )?;
     }
 
-    let flag_edges: Vec<Vec<u32>> = flags
-        .iter()
-        .map(|f| f.prerequisites.iter().map(|p| p.flag).collect())
-        .collect();
+    let mut flag_edges: Vec<Vec<u32>> = Vec::with_capacity(flags.len());
+    for f in flags.iter() {
+        let mut prerequisites = Vec::with_capacity(f.prerequisites.len());
+        for p in f.prerequisites.iter() {
+            prerequisites.push(p.flag);
+        }
+        flag_edges.push(prerequisites);
+    }
     // A flag's own segment references add to its depth and work.
     let mut extra_depth = vec![0usize; flags.len()];
     let mut extra_work = vec![0usize; flags.len()];
+    let mut refs = Vec::new();
     for (i, f) in flags.iter().enumerate() {
-        for s in f.rules.iter().flat_map(|r| segment_refs(&r.conditions)) {
+        refs.clear();
+        for r in f.rules.iter() {
+            segment_refs(&r.conditions, &mut refs);
+        }
+        for &s in &refs {
             let s = s as usize;
             if let (Some(d), Some(w)) = (extra_depth.get_mut(i), extra_work.get_mut(i)) {
                 *d = (*d).max(seg.depth.get(s).copied().unwrap_or(0));
@@ -114,11 +127,14 @@ fn bounded(
     Ok(())
 }
 
-fn segment_refs(conditions: &[Condition]) -> impl Iterator<Item = u32> + '_ {
-    conditions.iter().flat_map(|c| match &c.op {
-        Op::InSegment(segs) => segs.iter().copied(),
-        _ => [].iter().copied(),
-    })
+/// Appends the segments `conditions` name to `out` (plain loops: iterator adapters over
+/// nested slices cost the size-first wasm build a function each).
+fn segment_refs(conditions: &[Condition], out: &mut Vec<u32>) {
+    for c in conditions {
+        if let Op::InSegment(segs) = &c.op {
+            out.extend_from_slice(segs);
+        }
+    }
 }
 
 fn cycle_names<'a>(cycle: &[u32], name: impl Fn(usize) -> Option<&'a str>) -> String {
@@ -139,9 +155,10 @@ fn costs(
     extra_depth: &[usize],
     extra_work: &[usize],
 ) -> Result<Costs, Vec<u32>> {
-    const NEW: u8 = 0;
-    const OPEN: u8 = 1;
-    const DONE: u8 = 2;
+    // usize, like the other tables here: one `vec![0; n]` in the wasm.
+    const NEW: usize = 0;
+    const OPEN: usize = 1;
+    const DONE: usize = 2;
     let n = edges.len();
     let mut state = vec![NEW; n];
     let mut depth = vec![0usize; n];

@@ -115,11 +115,11 @@ impl Snapshot {
             attrs: AttrTable::new(),
             segment_index: index_of(segments_json, &sp)?,
             flag_index: index_of(flags_json, &fp)?,
-            variant_names: flags_json
-                .iter()
-                .map(|(_, v)| compile_flag::variant_names(v))
-                .collect(),
+            variant_names: Vec::with_capacity(flags_json.len()),
         };
+        for (_, v) in flags_json {
+            c.variant_names.push(compile_flag::variant_names(v));
+        }
         let mut segments = Vec::with_capacity(segments_json.len());
         for (key, v) in segments_json {
             let p = sp.key(key);
@@ -256,7 +256,11 @@ fn propagate_clock(flags: &mut [Flag]) {
 /// The keys of `members` (at `p`), each at its position; the strict parser already refuses
 /// duplicate keys, but an object built another way is checked here too.
 fn index_of(members: &read::Members, p: &Path<'_>) -> Result<StrIndex, Error> {
-    StrIndex::of(members.iter().map(|(k, _)| k.clone()).collect())
+    let mut keys = Vec::with_capacity(members.len());
+    for (k, _) in members {
+        keys.push(k.clone());
+    }
+    StrIndex::of(keys)
         .map_err(|dup| read::error(p, Msg::new("duplicate key ").quoted(&dup).finish()))
 }
 

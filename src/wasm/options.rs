@@ -58,25 +58,22 @@ pub(crate) fn parse(options: &JsValue) -> Result<Options, JsValue> {
             "options must be an object: { publicKeys: [\"ed25519:...\"], environment: \"production\" }",
         ));
     }
-    let keys = get(options, "publicKeys")
+    let list = get(options, "publicKeys")
         .filter(js_sys::Array::is_array)
         .ok_or_else(|| {
             invalid_argument("options.publicKeys must be an array of \"ed25519:<base64>\" keys")
         })?;
-    let keys: Vec<String> = js_sys::Array::from(&keys)
-        .iter()
-        .enumerate()
-        .map(|(i, k)| {
-            k.as_string().ok_or_else(|| {
-                invalid_argument(
-                    &Msg::new("options.publicKeys[")
-                        .num(i)
-                        .text("] must be a string")
-                        .finish(),
-                )
-            })
-        })
-        .collect::<Result<_, _>>()?;
+    let mut keys = Vec::new();
+    for (i, k) in js_sys::Array::from(&list).iter().enumerate() {
+        keys.push(k.as_string().ok_or_else(|| {
+            invalid_argument(
+                &Msg::new("options.publicKeys[")
+                    .num(i)
+                    .text("] must be a string")
+                    .finish(),
+            )
+        })?);
+    }
     let environment = string(options, "environment")?
         .ok_or_else(|| invalid_argument("options.environment is required (e.g. \"production\")"))?;
     let mut limits = Limits::default();
