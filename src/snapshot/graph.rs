@@ -190,7 +190,11 @@ fn costs(
                     }
                     Some(OPEN) => {
                         let from = stack.iter().position(|(n, _)| *n == child).unwrap_or(0);
-                        return Err(stack.iter().skip(from).map(|(n, _)| *n).collect());
+                        let mut cycle = Vec::new();
+                        for (n, _) in stack.get(from..).unwrap_or_default() {
+                            cycle.push(*n);
+                        }
+                        return Err(cycle);
                     }
                     _ => {}
                 }

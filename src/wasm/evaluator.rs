@@ -169,10 +169,14 @@ impl Evaluator {
 
     /// The keys of the loaded flags, in snapshot order.
     #[wasm_bindgen(js_name = flagKeys)]
-    pub fn flag_keys(&self) -> Vec<String> {
-        self.snapshot()
-            .map(|s| s.flag_keys().map(String::from).collect())
-            .unwrap_or_default()
+    pub fn flag_keys(&self) -> js_sys::Array {
+        let keys = js_sys::Array::new();
+        if let Some(s) = self.snapshot() {
+            for key in s.flag_keys() {
+                keys.push(&JsValue::from_str(key));
+            }
+        }
+        keys
     }
 
     /// Whether flag `key` has `trackEvents` (its evaluations are exposures to report).
