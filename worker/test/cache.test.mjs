@@ -23,6 +23,19 @@ async function cached(worker, key) {
   return hit ? hit.json() : undefined;
 }
 
+/**
+ * `cached` for polls: Miniflare's synchronous proxy to the cache has been seen to fail an
+ * internal assertion under load (2 shared cores, four workerd processes); a poll that fails
+ * reads as "not yet" and polls again, and `until` still times out if the copy never comes.
+ */
+async function polled(worker, key) {
+  try {
+    return await cached(worker, key);
+  } catch {
+    return undefined;
+  }
+}
+
 function persistDir(t) {
   const dir = mkdtempSync(join(tmpdir(), "edgeflag-cache-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,7 +47,7 @@ async function warmCache(t, dir, signer, backend, version) {
   const first = await startWorker(t, { vars: varsFor(backend, signer), cachePersist: dir });
   assert.equal((await first.health()).body.version, version);
   const key = cacheKey(backend, signer);
-  await until(async () => (await cached(first, key))?.highWater?.version === version, 5000, "the Cache API copy");
+  await until(async () => (await polled(first, key))?.highWater?.version === version, 5000, "the Cache API copy");
   const copy = await cached(first, key);
   await first.dispose();
   return { key, copy };
@@ -60,7 +73,7 @@ test("a cold isolate serves the Cache API copy at once while the origin is down"
   backend.envelope = signer.envelope(payload({ version: 4 }));
   await backend.up();
   await until(async () => (await worker.health()).body.version === 4);
-  await until(async () => (await cached(worker, key))?.highWater?.version === 4, 5000, "the copy updated to v4");
+  await until(async () => (await polled(worker, key))?.highWater?.version === 4, 5000, "the copy updated to v4");
 });
 
 for (const [name, corrupt] of [
