@@ -99,7 +99,9 @@ fn single_variant(flag: &Flag, out: &mut Vec<Warning>) {
         if !flag.prerequisites.is_empty() {
             variants.push(flag.off);
         }
-        variants.extend_from_slice(flag.targets.values());
+        if let Some(targets) = &flag.targets {
+            variants.extend_from_slice(targets.values());
+        }
         let catch_all = flag.rules.iter().position(|r| r.conditions.is_empty());
         for rule in flag
             .rules

@@ -41,10 +41,10 @@ pub(crate) fn resolve(
             return Ok(off(Reason::PrerequisiteFailed));
         }
     }
-    if !flag.targets.is_empty() {
+    if let Some(targets) = &flag.targets {
         if let Some(key) = attrs.get(TARGETING_KEY) {
             let mut text = UnitText::new();
-            if let Some(variant) = text.of(key).and_then(|u| flag.targets.get(u)) {
+            if let Some(variant) = text.of(key).and_then(|u| targets.get(u)) {
                 return Ok(Served {
                     variant,
                     reason: Reason::TargetingMatch,

@@ -187,7 +187,7 @@ fn targets(
     scope: &FlagScope<'_>,
     m: &read::Members,
     p: &Path<'_>,
-) -> Result<StrMap<VariantIdx>, Error> {
+) -> Result<Option<Box<StrMap<VariantIdx>>>, Error> {
     let mut map = StrMap::default();
     let mut count = 0usize;
     if let Some(list) = read::optional(m, "targets") {
@@ -222,7 +222,11 @@ fn targets(
             }
         }
     }
-    Ok(map)
+    if map.is_empty() {
+        return Ok(None);
+    }
+    map.shrink();
+    Ok(Some(Box::new(map)))
 }
 
 fn rules(

@@ -25,8 +25,9 @@ pub(crate) struct Flag {
     pub(crate) variants: Box<[Variant]>,
     pub(crate) off: VariantIdx,
     pub(crate) prerequisites: Box<[Prerequisite]>,
-    /// `targetingKey` -> variant.
-    pub(crate) targets: StrMap<VariantIdx>,
+    /// `targetingKey` -> variant; boxed and absent when empty, as for most flags (an index
+    /// is several words, a snapshot has thousands of flags).
+    pub(crate) targets: Option<Box<StrMap<VariantIdx>>>,
     pub(crate) rules: Box<[Rule]>,
     pub(crate) default_serve: Serve,
     pub(crate) track_events: bool,

@@ -194,6 +194,12 @@ impl<V: Copy> StrMap<V> {
             .and_then(|at| self.values.get(at).copied())
     }
 
+    /// Releases spare capacity once no more entries will come.
+    pub(crate) fn shrink(&mut self) {
+        self.index.shrink();
+        self.values.shrink_to_fit();
+    }
+
     /// The values, in insertion order.
     pub(crate) fn values(&self) -> &[V] {
         &self.values
