@@ -3,7 +3,7 @@
 //! that serve one variant to everybody (candidates for removal). Errors are load errors.
 
 use crate::json::path::Path;
-use crate::snapshot::model::{Condition, Flag, Op, Serve, VariantIdx};
+use crate::snapshot::model::{segment_refs, Flag, Serve, VariantIdx};
 use crate::snapshot::Snapshot;
 use alloc::format;
 use alloc::string::String;
@@ -127,14 +127,6 @@ fn single_variant(flag: &Flag, out: &mut Vec<Warning>) {
             path: flag_path(flag, &[]),
             message: format!("serves variant \"{name}\" to {why}: a candidate for removal"),
         });
-    }
-}
-
-fn segment_refs(conditions: &[Condition], into: &mut Vec<u32>) {
-    for c in conditions {
-        if let Op::InSegment(segs) = &c.op {
-            into.extend(segs.iter().copied());
-        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! deeper, or fan-outs costlier, than the limits allow, so that one evaluation is bounded in
 //! stack and time whatever the snapshot says.
 
-use super::model::{Condition, Flag, Op, Segment};
+use super::model::{segment_refs, Flag, Segment};
 use crate::json::path::Path;
 use crate::text::Msg;
 use crate::{Error, Limits};
@@ -125,16 +125,6 @@ fn bounded(
         ));
     }
     Ok(())
-}
-
-/// Appends the segments `conditions` name to `out` (plain loops: iterator adapters over
-/// nested slices cost the size-first wasm build a function each).
-fn segment_refs(conditions: &[Condition], out: &mut Vec<u32>) {
-    for c in conditions {
-        if let Op::InSegment(segs) = &c.op {
-            out.extend_from_slice(segs);
-        }
-    }
 }
 
 fn cycle_names<'a>(cycle: &[u32], name: impl Fn(usize) -> Option<&'a str>) -> String {

@@ -12,6 +12,7 @@ use crate::eval::semver::Version;
 use crate::json::Value;
 use crate::snapshot::FlagType;
 use alloc::boxed::Box;
+use alloc::vec::Vec;
 
 /// Index of a variant within its flag.
 pub(crate) type VariantIdx = u32;
@@ -115,6 +116,17 @@ pub(crate) struct Condition {
     pub(crate) attr: AttrId,
     pub(crate) negate: bool,
     pub(crate) op: Op,
+}
+
+/// Appends the segments `conditions` name (`inSegment`) to `out`: for the load-time graph
+/// check and the linter. A plain loop: iterator adapters over nested slices cost the
+/// size-first wasm build a function each.
+pub(crate) fn segment_refs(conditions: &[Condition], out: &mut Vec<u32>) {
+    for c in conditions {
+        if let Op::InSegment(segs) = &c.op {
+            out.extend_from_slice(segs);
+        }
+    }
 }
 
 /// An operator with its operands pre-parsed. "Holds against ANY of values" is pre-reduced
