@@ -52,30 +52,17 @@ pub(super) fn check(members: &[(Box<str>, Value)], limits: &ContextLimits) -> Re
                             .finish(),
                     );
                 }
-                Value::Array(items) => {
-                    if depth >= limits.max_depth {
-                        return fail(
-                            Msg::new("attribute ")
-                                .escaped(name)
-                                .text(": nesting deeper than ")
-                                .num(limits.max_depth)
-                                .finish(),
-                        );
-                    }
-                    stack.extend(items.iter().map(|i| (i, depth + 1)));
+                Value::Array(_) | Value::Object(_) if depth >= limits.max_depth => {
+                    return fail(
+                        Msg::new("attribute ")
+                            .escaped(name)
+                            .text(": nesting deeper than ")
+                            .num(limits.max_depth)
+                            .finish(),
+                    );
                 }
-                Value::Object(m) => {
-                    if depth >= limits.max_depth {
-                        return fail(
-                            Msg::new("attribute ")
-                                .escaped(name)
-                                .text(": nesting deeper than ")
-                                .num(limits.max_depth)
-                                .finish(),
-                        );
-                    }
-                    stack.extend(m.iter().map(|(_, i)| (i, depth + 1)));
-                }
+                Value::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
+                Value::Object(m) => stack.extend(m.iter().map(|(_, i)| (i, depth + 1))),
                 _ => {}
             }
         }

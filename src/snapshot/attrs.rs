@@ -41,10 +41,8 @@ impl AttrTable {
     pub(crate) fn seal(&mut self) {
         // Each name hashed seeded by the digest so far: the boundaries between names count.
         let mut h = 0;
-        let mut at = 0;
-        while let Some(name) = self.names.key(at) {
+        for name in self.names.keys() {
             h = xxhash_rust::xxh3::xxh3_64_with_seed(name.as_bytes(), h);
-            at += 1;
         }
         self.names.shrink();
         // 0 is reserved for "no table" (invalid contexts).

@@ -175,17 +175,18 @@ fn value_set(values: &[Value], vp: &Path<'_>) -> Result<ValueSet, Error> {
 // The operand readers below are plain loops: a fallible `collect` costs the size-first wasm
 // build several functions per call site.
 fn strings(values: &[Value], vp: &Path<'_>) -> Result<Box<[Box<str>]>, Error> {
-    let mut out = Vec::with_capacity(values.len());
-    for (i, v) in values.iter().enumerate() {
-        out.push(read::string(v, &vp.index(i))?.into());
-    }
-    Ok(out.into_boxed_slice())
+    strings_as(values, vp, |s| s.into())
 }
 
 fn needles(values: &[Value], vp: &Path<'_>) -> Result<Box<[Needle]>, Error> {
+    strings_as(values, vp, |s| Needle::new(s.into()))
+}
+
+/// String operands, each made into a `T`.
+fn strings_as<T>(values: &[Value], vp: &Path<'_>, make: fn(&str) -> T) -> Result<Box<[T]>, Error> {
     let mut out = Vec::with_capacity(values.len());
     for (i, v) in values.iter().enumerate() {
-        out.push(Needle::new(read::string(v, &vp.index(i))?.into()));
+        out.push(make(read::string(v, &vp.index(i))?));
     }
     Ok(out.into_boxed_slice())
 }

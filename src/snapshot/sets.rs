@@ -121,6 +121,11 @@ impl StrIndex {
         }
     }
 
+    /// The keys, in insertion order.
+    pub(crate) fn keys(&self) -> &[Box<str>] {
+        &self.keys
+    }
+
     /// The key at position `at`.
     pub(crate) fn key(&self, at: usize) -> Option<&str> {
         self.keys.get(at).map(|k| &**k)
