@@ -110,33 +110,38 @@ function functionNames(b) {
   return names;
 }
 
+/**
+ * Reads one entry of the import section at `r`: `{ module, field, kind, desc }`, `desc` being
+ * the entry's bytes after the two names (kind 0 function, 1 table, 2 memory, 3 global, 4 tag).
+ */
+function readImport(b, r) {
+  const module = r.name();
+  const field = r.name();
+  const descStart = r.p;
+  const kind = r.byte();
+  const limits = () => {
+    const flags = r.byte();
+    r.leb();
+    if (flags & 1) r.leb();
+  };
+  if (kind === 0) r.leb();
+  else if (kind === 1) { r.byte(); limits(); }
+  else if (kind === 2) limits();
+  else if (kind === 3) r.p += 2;
+  else if (kind === 4) { r.byte(); r.leb(); }
+  else throw new Error(`import ${module}.${field}: unknown kind ${kind}`);
+  return { module, field, kind, desc: b.subarray(descStart, r.p) };
+}
+
 /** How many functions the module imports (they come first in the function index space). */
 function importedFunctions(b) {
+  let functions = 0;
   for (const { id, body } of sections(b)) {
     if (id !== 2) continue;
     const r = reader(b, body);
-    let functions = 0;
-    for (let n = r.leb(); n > 0; n--) {
-      r.name();
-      r.name();
-      const kind = r.byte();
-      if (kind === 0) {
-        functions++;
-        r.leb();
-      } else if (kind === 1) {
-        r.byte();
-        if (r.byte() & 1) r.leb();
-        r.leb();
-      } else if (kind === 2) {
-        if (r.byte() & 1) r.leb();
-        r.leb();
-      } else if (kind === 3) r.p += 2;
-      else if (kind === 4) { r.byte(); r.leb(); }
-      else throw new Error(`import: unknown kind ${kind}`);
-    }
-    return functions;
+    for (let n = r.leb(); n > 0; n--) if (readImport(b, r).kind === 0) functions++;
   }
-  return 0;
+  return functions;
 }
 
 /** The names of the closure shims js-sys's declarations leave in the function table. */
@@ -243,26 +248,11 @@ export function shortenBindingNames(wasmFile, jsFile) {
       continue;
     }
     const r = reader(b, body);
-    const limits = () => {
-      const flags = r.byte();
-      r.leb();
-      if (flags & 1) r.leb();
-    };
     const entries = [];
     const count = r.leb();
     for (let i = 0; i < count; i++) {
       if (id === 2) {
-        const module = r.name();
-        const field = r.name();
-        const descStart = r.p;
-        const kind = r.byte();
-        if (kind === 0) r.leb();
-        else if (kind === 1) { r.byte(); limits(); }
-        else if (kind === 2) limits();
-        else if (kind === 3) r.p += 2;
-        else if (kind === 4) { r.byte(); r.leb(); }
-        else throw new Error(`import ${module}.${field}: unknown kind ${kind}`);
-        const desc = b.subarray(descStart, r.p);
+        const { module, field, desc } = readImport(b, r);
         const name = module === "./edgeflag_bg.js" && defined.has(field) ? rename(field) : field;
         entries.push(Buffer.concat([encodeName(module), encodeName(name), desc]));
       } else {
