@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Assembles the npm package in pkg/: builds the wasm with wasm-pack (targets `web` and
-// `nodejs`, release, the `wasm` feature), shortens the web build's binding names, shrinks it
+// `nodejs`, release, the `wasm` feature), inlines the crate's JavaScript snippets, shortens the web build's binding names, shrinks it
 // with wasm-opt -Oz when binaryen is installed and that helps, copies the template's package.json, README and thin ES modules,
 // and prints the gzipped sizes.
 //
@@ -16,7 +16,7 @@
 // a module); the `nodejs` build serves Node.js (its CommonJS glue reads and instantiates the
 // wasm synchronously). Each entry module hands its build's classes to the client.
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { isStale } from "./stale.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,6 +40,22 @@ function smokeTest(file) {
     console.log(bucket("new-checkout", "user-3"));`;
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
   return r.status === 0 ? r.stdout.trim() : `failed: ${r.stderr}`;
+}
+
+// wasm-bindgen loads the crate's JavaScript (src/wasm/*.js) from a snippets/ folder next to the
+// glue; the package inlines it into each glue file instead: no folder to ship, and CommonJS
+// cannot require an ES module on every Node.js version. Each import becomes a const bound to the
+// snippet's exports, evaluated in its own function scope.
+function inlineSnippets(glueFile, buildDir) {
+  const SNIPPET = /^(?:import (\{[^}]*\}) from |const (\{[^}]*\}) = require\()(?:String\.raw)?[`'"](\.\/snippets\/[^`'"]+)[`'"]\)?;?$/gm;
+  const js = readFileSync(glueFile, "utf8").replace(SNIPPET, (_, imported, required, path) => {
+    const names = (imported ?? required).replace(/ as /g, ": ");
+    const exported = names.replace(/:\s*\w+/g, "");
+    const source = readFileSync(join(buildDir, path), "utf8").replace(/^export /gm, "");
+    return `const ${names} = (() => {\n${source}\nreturn ${exported};\n})();`;
+  });
+  if (js.includes("./snippets/")) throw new Error(`${glueFile}: a snippet import was not inlined`);
+  writeFileSync(glueFile, js);
 }
 
 function run(cmd, args, options = {}) {
@@ -78,6 +94,8 @@ for (const f of ["edgeflag.js", "edgeflag_bg.wasm"]) copyFileSync(join(build, f)
 // The package is "type": "module", so the CommonJS glue needs the .cjs extension.
 copyFileSync(join(nodeBuild, "edgeflag.js"), join(out, "node", "edgeflag.cjs"));
 copyFileSync(join(nodeBuild, "edgeflag_bg.wasm"), join(out, "node", "edgeflag_bg.wasm"));
+inlineSnippets(join(out, "web", "edgeflag.js"), build);
+inlineSnippets(join(out, "node", "edgeflag.cjs"), nodeBuild);
 const nodeSmoke = spawnSync(process.execPath,
   ["-e", `console.log(require(${JSON.stringify(join(out, "node", "edgeflag.cjs"))}).bucket("new-checkout", "user-3"))`],
   { encoding: "utf8" });

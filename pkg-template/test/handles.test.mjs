@@ -106,3 +106,42 @@ test("details() and all() with an instant evaluate a scheduled ramp then", () =>
   assert.equal(ev.all(ctx, start - 1).ramp.value, false);
   assert.equal(ev.all(ctx, start + 7_200_000).ramp.value, true);
 });
+
+test("results are fresh objects, and a member named __proto__ is an own property", () => {
+  const ev = evaluator();
+  const value = { list: [1, { deep: true }], ["__proto__"]: 1 };
+  const flags = {
+    ["__proto__"]: { type: "string", variants: { v: "proto" }, offVariant: "v" },
+    obj: { type: "object", variants: { v: value }, offVariant: "v", metadata: { team: "web", ["__proto__"]: "m" } },
+  };
+  ev.load(signer.envelope({ ...payload({ version: 7 }), flags }));
+  const ctx = ev.context({});
+  const values = ev.values(ctx);
+  const all = ev.all(ctx);
+  for (const out of [values, all, all.obj.value, all.obj.flagMetadata, ev.object("obj", ctx, null)]) {
+    assert.ok(Object.hasOwn(out, "__proto__"));
+    assert.equal(Object.getPrototypeOf(out), Object.prototype);
+  }
+  assert.equal(values["__proto__"], "proto");
+  assert.equal(all["__proto__"].value, "proto");
+
+  // Changing a result changes no later one.
+  values.obj.list[1].deep = false;
+  all.obj.value.list.push(2);
+  all.obj.flagMetadata.team = "x";
+  ev.flag("obj").object(ctx, null).list.pop();
+  ev.details("obj", ctx, null).value.list = [];
+  assert.deepEqual(ev.values(ctx).obj, value);
+  assert.deepEqual(ev.all(ctx).obj.value, value);
+  assert.deepEqual(ev.details("obj", ctx, {}).value, value);
+  assert.deepEqual(ev.flag("obj").object(ctx, null), value);
+  assert.equal(ev.all(ctx).obj.flagMetadata.team, "web");
+
+  // A newer snapshot with other flags in another order: the results follow it.
+  const v8 = { b: { type: "number", variants: { v: 8 }, offVariant: "v" }, obj: { type: "boolean", variants: { v: true }, offVariant: "v" } };
+  ev.load(signer.envelope({ ...payload({ version: 8 }), flags: v8 }));
+  assert.deepEqual(ev.values(ctx), { b: 8, obj: true });
+  assert.deepEqual(Object.keys(ev.all(ctx)), ["b", "obj"]);
+  assert.equal(ev.all(ctx).obj.variant, "v");
+  assert.equal(ev.details("obj", ctx, {}).errorCode, "TYPE_MISMATCH");
+});

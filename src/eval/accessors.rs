@@ -14,7 +14,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 /// Why an evaluation fell back to the caller's default (the message is built only on demand).
-enum Failure<'s> {
+pub(super) enum Failure<'s> {
     NotFound,
     TypeMismatch(&'s Flag, FlagType),
     InvalidContext(&'s Flag, String),
@@ -33,7 +33,7 @@ impl Failure<'_> {
 }
 
 impl Snapshot {
-    fn run<'s>(
+    pub(super) fn run<'s>(
         &'s self,
         flag: Option<&'s Flag>,
         ctx: &CompiledContext,
@@ -228,16 +228,23 @@ impl Snapshot {
                 in_experiment: flag.track_events && served.reason == Reason::Split,
                 flag_metadata: &flag.metadata,
             },
-            Err(failure) => {
-                let code = failure.code();
-                let (message, flag) = self.describe(key, failure);
-                let mut details = Details::error(None, code, message);
-                if let Some(flag) = flag {
-                    details.flag_metadata = &flag.metadata;
-                }
-                details
-            }
+            Err(failure) => self.failed(key, failure),
         }
+    }
+
+    /// Details of a failed evaluation: the code, the message, the flag's metadata if known.
+    pub(super) fn failed<'s>(
+        &'s self,
+        key: &dyn Lookup,
+        failure: Failure<'s>,
+    ) -> Details<'s, Option<&'s Value>> {
+        let code = failure.code();
+        let (message, flag) = self.describe(key, failure);
+        let mut details = Details::error(None, code, message);
+        if let Some(flag) = flag {
+            details.flag_metadata = &flag.metadata;
+        }
+        details
     }
 
     fn describe<'s>(

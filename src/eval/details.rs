@@ -23,6 +23,17 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, in declaration order (`reason as usize` is its position): how bindings
+    /// name reasons by number.
+    pub const ALL: [Reason; 6] = [
+        Reason::TargetingMatch,
+        Reason::Split,
+        Reason::Static,
+        Reason::Disabled,
+        Reason::PrerequisiteFailed,
+        Reason::Error,
+    ];
+
     /// The wire name, e.g. `TARGETING_MATCH`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -56,6 +67,17 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, in declaration order (`code as usize` is its position).
+    pub const ALL: [ErrorCode; 7] = [
+        ErrorCode::ProviderNotReady,
+        ErrorCode::FlagNotFound,
+        ErrorCode::ParseError,
+        ErrorCode::TypeMismatch,
+        ErrorCode::TargetingKeyMissing,
+        ErrorCode::InvalidContext,
+        ErrorCode::General,
+    ];
+
     /// The wire name, e.g. `FLAG_NOT_FOUND`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -173,5 +195,20 @@ impl Serialize for Metadata<'_> {
             map.serialize_entry(&**k, v)?;
         }
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_lists_reasons_and_codes_at_their_discriminants() {
+        for (i, r) in Reason::ALL.iter().enumerate() {
+            assert_eq!(*r as usize, i, "{}", r.as_str());
+        }
+        for (i, c) in ErrorCode::ALL.iter().enumerate() {
+            assert_eq!(*c as usize, i, "{}", c.as_str());
+        }
     }
 }

@@ -1,5 +1,5 @@
-//! Evaluation results as JSON text, byte-compatible with `JSON.stringify`: what a binding hands
-//! to its host in one piece (one string crossing instead of one call per field).
+//! Evaluation results as JSON text, byte-compatible with `JSON.stringify`, for hosts that hand
+//! them on as text in one piece (an HTTP answer, a log line).
 
 use super::details::Details;
 use crate::context::CompiledContext;

@@ -9,6 +9,8 @@ mod details;
 mod ip;
 mod json_out;
 pub(crate) mod needle;
+#[cfg(feature = "wasm")]
+mod outcomes;
 #[cfg(feature = "regex")]
 pub mod pattern;
 mod resolve;
@@ -16,3 +18,5 @@ pub mod semver;
 mod serve;
 
 pub use details::{Details, ErrorCode, Reason};
+#[cfg(feature = "wasm")]
+pub(crate) use resolve::Served;

@@ -1,48 +1,14 @@
-//! Conversions between JavaScript values and the core's values and details, written against
+//! Conversions between JavaScript values and the core's values, written against
 //! js-sys directly: serde's generic (de)serialisers cost more wasm than the whole evaluator.
 
-use crate::json::{Exact, Number, Value};
+use crate::json::{Number, Value};
 use crate::text::Msg;
-use crate::{ContextLimits, Details};
+use crate::ContextLimits;
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
-
-fn set(obj: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
-}
-
-/// A core value as a fresh JavaScript value (objects and arrays are new plain objects).
-pub(crate) fn value_to_js(v: &Value) -> JsValue {
-    match v {
-        Value::Null => JsValue::NULL,
-        Value::Bool(b) => JsValue::from_bool(*b),
-        Value::Number(n) => JsValue::from_f64(n.as_f64()),
-        Value::String(s) => JsValue::from_str(s),
-        Value::Array(items) => items.iter().map(value_to_js).collect::<Array>().into(),
-        Value::Object(members) => {
-            let obj = Object::new();
-            for (k, v) in members {
-                set(&obj, k, &value_to_js(v));
-            }
-            obj.into()
-        }
-    }
-}
-
-/// Evaluation details as a plain object, with the caller's `default` where evaluation failed.
-/// Built as JSON text and parsed by the engine: one crossing instead of one per field.
-pub(crate) fn details_to_js(d: &Details<'_, Option<&Value>>, default: JsValue) -> JsValue {
-    let mut json = String::with_capacity(128);
-    d.write_json::<Exact>(&mut json);
-    let obj = parse_json(&json);
-    if d.value.is_none() {
-        set(obj.unchecked_ref(), "value", &default);
-    }
-    obj
-}
 
 /// Parses JSON text this crate wrote (so it cannot fail; an empty object if it ever did).
 pub(crate) fn parse_json(json: &str) -> JsValue {

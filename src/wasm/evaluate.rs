@@ -5,11 +5,11 @@
 
 use super::clock::{now_for, now_for_all};
 use super::context::Context;
-use super::convert::{details_to_js, parse_json, value_to_js};
 use super::evaluator::Evaluator;
-use crate::json::Exact;
-use crate::{Details, FlagId, FlagType, Snapshot, Value};
+use super::results::{self, Catalogs};
+use crate::{FlagId, FlagType, Snapshot};
 use alloc::string::String;
+use alloc::sync::Arc;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -51,7 +51,7 @@ impl Evaluator {
     pub fn object(&self, key: &str, ctx: &Context, default_value: JsValue) -> JsValue {
         match self.snapshot() {
             Some(s) => match s.flag_id(key) {
-                Some(id) => object_of(&s, id, ctx, default_value),
+                Some(id) => object_of(&s, self.catalogs(), id, ctx, default_value),
                 None => default_value,
             },
             None => default_value,
@@ -73,9 +73,9 @@ impl Evaluator {
         match self.snapshot() {
             Some(s) => {
                 let now = at.map_or_else(|| now_for(&s, key), |at| at as i64);
-                details_of(&s, key, ctx, default_value, now)
+                details_of(&s, self.catalogs(), key, ctx, default_value, now)
             }
-            None => details_to_js(&Details::not_ready(None), default_value),
+            None => results::not_ready(default_value),
         }
     }
 
@@ -85,7 +85,7 @@ impl Evaluator {
         match self.snapshot() {
             Some(s) => {
                 let now = at.map_or_else(|| now_for_all(&s), |at| at as i64);
-                all_of(&s, ctx, now)
+                ctx.with(&s, |c| self.catalogs().all(&s, c, now))
             }
             None => js_sys::Object::new().into(),
         }
@@ -97,8 +97,7 @@ impl Evaluator {
         let Some(s) = self.snapshot() else {
             return js_sys::Object::new().into();
         };
-        let json = ctx.with(&s, |c| s.values_json::<Exact>(c, now_for_all(&s)));
-        parse_json(&json)
+        ctx.with(&s, |c| self.catalogs().values(&s, c, now_for_all(&s)))
     }
 }
 
@@ -123,19 +122,25 @@ pub(crate) fn number_of(s: &Snapshot, id: FlagId, ctx: &Context, default: f64) -
 }
 
 /// An object flag's value (a fresh plain object), or `default`.
-pub(crate) fn object_of(s: &Snapshot, id: FlagId, ctx: &Context, default: JsValue) -> JsValue {
+pub(crate) fn object_of(
+    s: &Arc<Snapshot>,
+    catalogs: &Catalogs,
+    id: FlagId,
+    ctx: &Context,
+    default: JsValue,
+) -> JsValue {
     ctx.with(s, |c| {
-        let d = s.object_details(id, c, &Value::Null, now_for(s, id));
-        match d.error_code {
-            None => value_to_js(d.value),
-            Some(_) => default,
+        match s.served(id, c, now_for(s, id), Some(FlagType::Object)).1 {
+            Ok(served) => catalogs.value(s, id, &served),
+            Err(_) => default,
         }
     })
 }
 
 /// Details as a plain object, checked against `default`'s type.
 pub(crate) fn details_of(
-    s: &Snapshot,
+    s: &Arc<Snapshot>,
+    catalogs: &Catalogs,
     key: impl crate::FlagRef,
     ctx: &Context,
     default: JsValue,
@@ -143,13 +148,8 @@ pub(crate) fn details_of(
 ) -> JsValue {
     let want = expected_type(&default);
     ctx.with(s, |c| {
-        details_to_js(&s.details_typed(key, c, now, want), default)
+        catalogs.details(s, s.served(key, c, now, want), default)
     })
-}
-
-fn all_of(s: &Snapshot, ctx: &Context, now: i64) -> JsValue {
-    let json = ctx.with(s, |c| s.all_json::<Exact>(c, now));
-    parse_json(&json)
 }
 
 /// The flag type a default value implies.

@@ -4,6 +4,7 @@ use super::context::Context;
 use super::error::{from_core, invalid_argument, js_error};
 use super::options;
 use super::outcome::identity_to_js;
+use super::results::Catalogs;
 use crate::sync::{Event, SyncMachine};
 use crate::{ContextLimits, Snapshot};
 use alloc::rc::Rc;
@@ -30,6 +31,8 @@ pub struct Evaluator {
     /// Shared with the flag handles, which read the current snapshot on every call.
     machine: Machine,
     context_limits: ContextLimits,
+    /// The loaded snapshot's names and values on the JavaScript side, for results.
+    catalogs: Catalogs,
 }
 
 /// The sync machine behind an evaluator and its flag handles.
@@ -44,6 +47,11 @@ impl Evaluator {
     /// The loaded snapshot, shared so that evaluation holds no borrow of the machine.
     pub(crate) fn snapshot(&self) -> Option<Arc<Snapshot>> {
         current(&self.machine)
+    }
+
+    /// The snapshot catalogs results are built with, for flag handles too.
+    pub(crate) fn catalogs(&self) -> &Catalogs {
+        &self.catalogs
     }
 
     /// The machine, for flag handles.
@@ -96,6 +104,7 @@ impl Evaluator {
         Ok(Evaluator {
             machine: Rc::new(RefCell::new(machine)),
             context_limits: opts.context_limits,
+            catalogs: Catalogs::default(),
         })
     }
 

@@ -4,10 +4,10 @@
 
 use super::clock::now_for;
 use super::context::Context;
-use super::convert::details_to_js;
 use super::evaluate::{bool_of, details_of, number_of, object_of, string_of};
 use super::evaluator::{current, Evaluator, Machine};
-use crate::{Details, FlagId, Snapshot};
+use super::results::{not_ready, Catalogs};
+use crate::{FlagId, Snapshot};
 use alloc::string::String;
 use alloc::sync::{Arc, Weak};
 use core::cell::RefCell;
@@ -23,6 +23,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub struct Flag {
     machine: Machine,
+    catalogs: Catalogs,
     key: String,
     /// The snapshot the id was found in, and the id. Weak, so that a handle does not keep an
     /// old snapshot's flags alive; it still reserves the address, so a newer snapshot can
@@ -57,6 +58,7 @@ impl Evaluator {
     pub fn flag(&self, key: String) -> Flag {
         Flag {
             machine: self.machine().clone(),
+            catalogs: self.catalogs().clone(),
             key,
             resolved: RefCell::new(None),
         }
@@ -98,7 +100,7 @@ impl Flag {
     /// The value (a fresh plain object) if this is an object flag, else `defaultValue`.
     pub fn object(&self, ctx: &Context, default_value: JsValue) -> JsValue {
         match self.resolve() {
-            Some((s, Some(id))) => object_of(&s, id, ctx, default_value),
+            Some((s, Some(id))) => object_of(&s, &self.catalogs, id, ctx, default_value),
             _ => default_value,
         }
     }
@@ -106,10 +108,15 @@ impl Flag {
     /// OpenFeature-shaped details, as `Evaluator.details` gives them.
     pub fn details(&self, ctx: &Context, default_value: JsValue) -> JsValue {
         match self.resolve() {
-            Some((s, Some(id))) => details_of(&s, id, ctx, default_value, now_for(&s, id)),
+            Some((s, Some(id))) => {
+                let now = now_for(&s, id);
+                details_of(&s, &self.catalogs, id, ctx, default_value, now)
+            }
             // By key, so that the error message names the missing flag; no clock is read.
-            Some((s, None)) => details_of(&s, self.key.as_str(), ctx, default_value, 0),
-            None => details_to_js(&Details::not_ready(None), default_value),
+            Some((s, None)) => {
+                details_of(&s, &self.catalogs, self.key.as_str(), ctx, default_value, 0)
+            }
+            None => not_ready(default_value),
         }
     }
 }

@@ -11,6 +11,7 @@ mod evaluator;
 mod flag;
 mod options;
 mod outcome;
+mod results;
 mod sync;
 mod utf8;
 
