@@ -19,4 +19,4 @@ mod serve;
 
 pub use details::{Details, ErrorCode, Reason};
 #[cfg(feature = "wasm")]
-pub(crate) use resolve::Served;
+pub(crate) use {outcomes::Outcome, resolve::Served};

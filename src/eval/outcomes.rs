@@ -11,6 +11,12 @@ use crate::snapshot::flag_ref::sealed::Lookup;
 use crate::snapshot::model::Flag;
 use crate::snapshot::{FlagId, FlagRef, FlagType, Snapshot};
 
+/// One flag's position (`None`: not found) and what it served, or the failure's details.
+pub(crate) type Outcome<'s> = (
+    Option<FlagId>,
+    Result<Served, Details<'s, Option<&'s Value>>>,
+);
+
 /// A failed evaluation of [`Snapshot::each_served`].
 pub(crate) struct Failed<'s> {
     snapshot: &'s Snapshot,
@@ -35,10 +41,7 @@ impl Snapshot {
         ctx: &CompiledContext,
         now: i64,
         want: Option<FlagType>,
-    ) -> (
-        Option<FlagId>,
-        Result<Served, Details<'s, Option<&'s Value>>>,
-    ) {
+    ) -> Outcome<'s> {
         self.served_of(key.id(self), &key, ctx, now, want)
     }
 
@@ -50,10 +53,7 @@ impl Snapshot {
         ctx: &CompiledContext,
         now: i64,
         want: Option<FlagType>,
-    ) -> (
-        Option<FlagId>,
-        Result<Served, Details<'s, Option<&'s Value>>>,
-    ) {
+    ) -> Outcome<'s> {
         let flag = id.and_then(|id| self.flag_at(id.0));
         let outcome = match self.run(flag, ctx, now, want) {
             Ok((_, served)) => Ok(served),

@@ -4,7 +4,7 @@
 //! times more than evaluating the flags.
 
 use super::convert::parse_json;
-use crate::eval::Served;
+use crate::eval::{Outcome, Served};
 use crate::json::write::{write_string, write_value_as};
 use crate::json::{Exact, Value};
 use crate::snapshot::model::Flag;
@@ -95,7 +95,7 @@ impl Catalogs {
     pub(crate) fn details(
         &self,
         s: &Arc<Snapshot>,
-        outcome: (Option<FlagId>, Result<Served, Details<'_, Option<&Value>>>),
+        outcome: Outcome<'_>,
         default: JsValue,
     ) -> JsValue {
         let (id, outcome) = outcome;
