@@ -11,10 +11,11 @@ use crate::snapshot::flag_ref::sealed::Lookup;
 use crate::snapshot::model::Flag;
 use crate::snapshot::{FlagId, FlagRef, FlagType, Snapshot};
 
-/// One flag's position (`None`: not found) and what it served, or the failure's details.
+/// One flag's position (`None`: not found) and the flag with what it served, or the
+/// failure's details.
 pub(crate) type Outcome<'s> = (
     Option<FlagId>,
-    Result<Served, Details<'s, Option<&'s Value>>>,
+    Result<(&'s Flag, Served), Details<'s, Option<&'s Value>>>,
 );
 
 /// A failed evaluation of [`Snapshot::each_served`].
@@ -55,10 +56,9 @@ impl Snapshot {
         want: Option<FlagType>,
     ) -> Outcome<'s> {
         let flag = id.and_then(|id| self.flag_at(id.0));
-        let outcome = match self.run(flag, ctx, now, want) {
-            Ok((_, served)) => Ok(served),
-            Err(failure) => Err(self.failed(key, failure)),
-        };
+        let outcome = self
+            .run(flag, ctx, now, want)
+            .map_err(|failure| self.failed(key, failure));
         (id, outcome)
     }
 

@@ -131,7 +131,7 @@ pub(crate) fn object_of(
 ) -> JsValue {
     ctx.with(s, |c| {
         match s.served(id, c, now_for(s, id), Some(FlagType::Object)).1 {
-            Ok(served) => catalogs.value(s, id, &served),
+            Ok((_, served)) => catalogs.value(s, id, &served),
             Err(_) => default,
         }
     })

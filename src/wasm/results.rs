@@ -102,12 +102,7 @@ impl Catalogs {
         let flag = id.map_or(-1, |id| id.index() as i32);
         let catalog = self.of(s);
         match outcome {
-            Ok(served) => {
-                let Some(f) = id.and_then(|id| s.flags().get(id.index() as usize)) else {
-                    return default;
-                };
-                detail_of(&catalog, flag, &served_codes(f, &served), None, default)
-            }
+            Ok((f, served)) => detail_of(&catalog, flag, &served_codes(f, &served), None, default),
             Err(d) => {
                 let message = d.error_message.as_deref();
                 detail_of(&catalog, flag, &failed_codes(&d), message, default)
