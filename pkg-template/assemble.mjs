@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Assembles the npm package in pkg/: builds the wasm with wasm-pack (targets `web` and
-// `nodejs`, release, the `wasm` feature), inlines the crate's JavaScript snippets, shortens the web build's binding names, shrinks it
+// Assembles the npm package in pkg/: builds the wasm bindings (src/wasm) with wasm-pack (targets
+// `web` and `nodejs`, the size profile `wasm`), inlines the crate's JavaScript snippets, shortens the web build's binding names, shrinks it
 // with wasm-opt -Oz when binaryen is installed and that helps, copies the template's package.json, README and thin ES modules,
 // and prints the gzipped sizes.
 //
@@ -26,6 +26,8 @@ import { blankClosureShims, cargoSettings, minify, shortenBindingNames, stripCus
 const template = dirname(fileURLToPath(import.meta.url));
 const root = dirname(template);
 const out = join(root, "pkg");
+// The bindings crate (edgeflag-wasm); its release build for the package is the `wasm` profile.
+const crate = join(root, "src", "wasm");
 const build = join(root, "target", "wasm-pack", "web");
 const nodeBuild = join(root, "target", "wasm-pack", "nodejs");
 const WASM_OPT_FLAGS = ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
@@ -78,8 +80,8 @@ if (!process.argv.includes("--no-build")) {
   const cargo = cargoSettings(process.argv.includes("--stable"));
   // --no-opt: wasm-pack would download its own binaryen; the system one runs below.
   for (const [target, dir] of [["web", build], ["nodejs", nodeBuild]]) {
-    run("wasm-pack", ["build", "--target", target, "--release", "--no-opt", "--no-pack", "--out-dir", dir,
-      "--out-name", "edgeflag", "--", ...cargo.args], { env: cargo.env });
+    run("wasm-pack", ["build", crate, "--target", target, "--profile", "wasm", "--no-opt", "--no-pack",
+      "--out-dir", dir, "--out-name", "edgeflag", "--", ...cargo.args], { env: cargo.env });
   }
 }
 if (!existsSync(join(build, "edgeflag_bg.wasm")) || !existsSync(join(nodeBuild, "edgeflag_bg.wasm"))) {

@@ -17,7 +17,7 @@ export function cargoSettings(stable) {
     && spawnSync("rustup", ["+nightly", "component", "list", "--installed"], { encoding: "utf8" }).stdout?.includes("rust-src");
   const env = { ...process.env };
   // Function names stay in the module until blankClosureShims has read them (then stripped).
-  const args = ["--features", "wasm", "--config", "profile.release.strip=false"];
+  const args = ["--config", "profile.wasm.strip=false"];
   if (!nightly) {
     if (!stable) console.log("building with stable Rust (smaller with nightly: rustup component add rust-src --toolchain nightly)");
     return { args, env, toolchain: "stable" };
@@ -26,10 +26,15 @@ export function cargoSettings(stable) {
   // The rebuilt core, alloc and compiler-builtins (memcpy, memcmp, slices) at opt-level 3, as
   // stable ships them: at the crate's "z" they cost evaluation ~20% for 0.6 KB.
   for (const std of ["core", "alloc", "compiler_builtins"]) {
-    args.push("--config", `profile.release.package.${std}.opt-level=3`);
+    args.push("--config", `profile.wasm.package.${std}.opt-level=3`);
   }
   env.RUSTUP_TOOLCHAIN = "nightly";
-  env.RUSTFLAGS = `${env.RUSTFLAGS ?? ""} -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none`.trim();
+  // Every function may be inlined across crates (MIR inlining), not only small or #[inline]
+  // ones: the bindings, the core and the rebuilt std are separate crates, and at crate
+  // boundaries LLVM's LTO alone kept duplicate and un-specialised copies. Measured on the
+  // split into three crates: -3.7 KB gzipped, and no slower (single flag 247 -> 223 ns,
+  // 1,000-flag load 26.3 -> 23.0 ms in the same run).
+  env.RUSTFLAGS = `${env.RUSTFLAGS ?? ""} -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zcross-crate-inline-threshold=always`.trim();
   return { args, env, toolchain: "nightly" };
 }
 

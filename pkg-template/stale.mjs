@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const OUTPUTS = ["package.json", "web/edgeflag_bg.wasm", "node/edgeflag_bg.wasm", "workerd.js"];
-const SOURCES = ["src", "Cargo.toml", "Cargo.lock", "pkg-template/src", "pkg-template/package.json",
+const SOURCES = ["src/core", "src/wasm", "Cargo.toml", "Cargo.lock", "pkg-template/src", "pkg-template/package.json",
   "pkg-template/README.md", "pkg-template/assemble.mjs", "pkg-template/shrink.mjs", "pkg-template/stale.mjs"];
 
 /** The newest modification time under `path` (a file or a folder), in ms. */

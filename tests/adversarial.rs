@@ -4,7 +4,7 @@
 //! with `SigningKey::sign` and the envelope JSON is built by hand, because `sign_payload`
 //! refuses to sign what a client would refuse to load.
 //!
-//! Case 3 (the 151 Wycheproof vectors) runs in `src/envelope/wycheproof_tests.rs` against
+//! Case 3 (the 151 Wycheproof vectors) runs in `src/core/envelope/wycheproof_tests.rs` against
 //! `verify_signature`, the exact check the pipeline calls; case 14 (fuzzing) is the cargo-fuzz
 //! project in `tests/fuzz/`.
 //!
@@ -22,9 +22,10 @@
 )]
 
 use edgeflag::envelope::{
-    base64, pae, sign_payload, sign_payload_multi, verify, HighWater, SigningKey, TrustPolicy,
-    Verified, DEFAULT_CLOCK_SKEW_MS, MAX_CLOCK_SKEW_MS, MAX_SIGNATURES,
+    pae, sign_payload, sign_payload_multi, verify, HighWater, SigningKey, TrustPolicy, Verified,
+    DEFAULT_CLOCK_SKEW_MS, MAX_CLOCK_SKEW_MS, MAX_SIGNATURES,
 };
+use edgeflag::unstable::base64;
 use edgeflag::{
     Context, ContextLimits, Details, ErrorCode, Limits, Reason, Snapshot, Value, PAYLOAD_TYPE,
 };

@@ -1,4 +1,4 @@
-//! Bucketing (SNAPSHOT.md §4) against the shared vector file, which an independent XXH3
+//! Bucketing (FORMAT.md §4) against the shared vector file, which an independent XXH3
 //! implementation (Python's `xxhash`, see `tests/vectors/gen_bucketing.py`) produced, and the
 //! unit rule: a string as it is, an integer in plain decimal, anything else missing.
 #![allow(
@@ -12,7 +12,10 @@
 use edgeflag::{Context, ErrorCode, Limits, Reason, Snapshot, Value};
 use serde_json::json;
 
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/bucketing.json");
+const VECTORS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/vectors/bucketing.json"
+);
 const NOW: i64 = 1_795_000_000_000;
 
 struct Vector {

@@ -1,7 +1,6 @@
 //! End-to-end tests of the `edgeflag` command: every subcommand through the built binary,
 //! with its output and its exit code (0 success, 1 refused or invalid input, 2 usage error,
 //! 3 output I/O failure). Each test works in its own temporary directory.
-#![cfg(feature = "cli")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -8,6 +8,8 @@
     missing_docs
 )]
 
+#[path = "common/json_out.rs"]
+mod json_out;
 #[path = "common/vectors.rs"]
 mod vectors;
 

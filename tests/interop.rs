@@ -15,8 +15,9 @@
 )]
 
 use edgeflag::envelope::{
-    base64, sign_payload, sign_payload_multi, verify, PublicKey, SigningKey, TrustPolicy, Verified,
+    sign_payload, sign_payload_multi, verify, PublicKey, SigningKey, TrustPolicy, Verified,
 };
+use edgeflag::unstable::base64;
 use edgeflag::{Context, Error, Limits, PAYLOAD_TYPE};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -28,7 +29,7 @@ const NOW: i64 = 1_795_305_600_000;
 
 fn script(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/interop")
+        .join("../../tests/interop")
         .join(name)
 }
 

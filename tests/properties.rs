@@ -1,4 +1,4 @@
-//! Properties of bucketing and evaluation (SNAPSHOT.md §3, §4), and robustness: no payload,
+//! Properties of bucketing and evaluation (FORMAT.md §3, §4), and robustness: no payload,
 //! context or byte string makes loading or evaluation panic.
 // proptest is a native-only dev-dependency; the wasm suites run the shared vectors instead.
 #![cfg(not(target_arch = "wasm32"))]
@@ -85,11 +85,15 @@ fn rfc3339(ms: i64) -> String {
         rem / 1000 % 60,
         rem % 1000
     );
-    assert_eq!(edgeflag::time::parse_rfc3339(&text), Some(ms), "{text}");
+    assert_eq!(
+        edgeflag::unstable::time::parse_rfc3339(&text),
+        Some(ms),
+        "{text}"
+    );
     text
 }
 
-/// The normative schedule percentage of SNAPSHOT.md §4, computed here from the spec's words.
+/// The normative schedule percentage of FORMAT.md §4, computed here from the spec's words.
 fn expected_percent(from: u32, to: u32, start: i64, end: i64, now: i64, s_curve: bool) -> u32 {
     let x = ((now - start) as f64 / (end - start) as f64).clamp(0.0, 1.0);
     let f = if s_curve { x * x * (3.0 - 2.0 * x) } else { x };
@@ -965,7 +969,7 @@ fn context_value() -> BoxedStrategy<Value> {
             Just(f64::NAN), Just(f64::INFINITY), Just(f64::NEG_INFINITY), Just(-0.0), Just(42.0),
             Just(0.5), Just(1.8e12), any::<f64>()
         ].prop_map(Value::from),
-        1 => Just(Value::Number(edgeflag::json::Number::from_u64(u64::MAX))),
+        1 => Just(Value::Number(edgeflag::Number::from_u64(u64::MAX))),
         6 => select(&STRINGS[..]).prop_map(Value::from),
         1 => any_text(16).prop_map(|s| Value::from(s.as_str())),
     ];
@@ -1313,11 +1317,11 @@ proptest! {
         "[0-9a-fA-F:.%/]{0,48}",
         "[0-9.+a-z-]{0,32}",
     ]) {
-        let _ = edgeflag::eval::semver::Version::parse(&s);
-        let _ = edgeflag::eval::cidr::Cidr::parse(&s);
-        let _ = edgeflag::eval::cidr::parse_ip(&s);
-        let _ = edgeflag::time::parse_rfc3339(&s);
-        let _ = edgeflag::time::parse_date_or_instant(&s);
+        let _ = edgeflag::unstable::operand::Version::parse(&s);
+        let _ = edgeflag::unstable::operand::Cidr::parse(&s);
+        let _ = edgeflag::unstable::operand::parse_ip(&s);
+        let _ = edgeflag::unstable::time::parse_rfc3339(&s);
+        let _ = edgeflag::unstable::time::parse_date_or_instant(&s);
     }
 }
 

@@ -2,7 +2,6 @@
 //! server on a free port (`--listen 127.0.0.1:0`, the bound address read from its output),
 //! talks HTTP/1.1 to it, and kills it when done. Waiting is polling with a generous timeout,
 //! never a fixed sleep.
-#![cfg(feature = "cli")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

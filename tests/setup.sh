@@ -1,6 +1,9 @@
 # Installers shared by tests/run and the demo: each is idempotent and quick when the tool is
 # already there. Sourced, not executed.
 
+# The repository, wherever this file is sourced from.
+EDGEFLAG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
 # The stable toolchain's components and the targets the suites build for.
 ensure_rust() {
   local have
@@ -26,10 +29,19 @@ ensure_apt() {
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 }
 
-# wasm-pack (it fetches the matching wasm-bindgen-cli itself on first use), and nightly Rust
+# wasm-pack, the wasm-bindgen-cli that matches Cargo.lock's wasm-bindgen, and nightly Rust
 # with its std sources, which pkg-template/assemble.mjs uses to rebuild std for size.
+# wasm-bindgen-cli is installed here rather than left to wasm-pack: wasm-pack would try a
+# download first (no such network here) and then `cargo install` it under the caller's
+# RUSTFLAGS, which the size build sets for its own crates only. (Not --locked: the registry
+# mirror here lacks some of the exact versions its lockfile names.)
 ensure_wasm_pack() {
   command -v wasm-pack >/dev/null 2>&1 || cargo install wasm-pack --locked || return 1
+  local want
+  want=$(grep -A1 '^name = "wasm-bindgen"$' "$EDGEFLAG_ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"/\1/p')
+  if [ -n "$want" ] && [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $want" ]; then
+    env -u RUSTFLAGS cargo install wasm-bindgen-cli --version "$want" || return 1
+  fi
   rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal || return 1
   rustup +nightly target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
     || rustup +nightly target add wasm32-unknown-unknown || return 1

@@ -20,8 +20,8 @@ say() { echo "edgeflag demo: $*" >&2; }
 ensure_node
 ensure_rust
 
-say "building the CLI (cargo build --release --features cli)"
-cargo build --release --features cli --quiet
+say "building the CLI (cargo build --release -p edgeflag-cli)"
+cargo build --release -p edgeflag-cli --quiet
 
 # pkg/: assembled when missing or older than its sources.
 ensure_wasm_pack

@@ -8,8 +8,8 @@
 // the worker that serves it). Run directly (`node www/stack.mjs`) it is the demo: it prints
 // what to open and stops everything on Ctrl-C or SIGTERM.
 //
-// Prerequisites (demo.sh and test/run.sh see to them): target/release/edgeflag built with
-// `--features cli`, pkg/ assembled, worker/node_modules installed.
+// Prerequisites (demo.sh and test/run.sh see to them): target/release/edgeflag built
+// (`cargo build --release -p edgeflag-cli`), pkg/ assembled, worker/node_modules installed.
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -106,7 +106,7 @@ export function buildSite(siteDir, { publicKey, owner = OWNER, environment = ENV
  * reads its start-up lines. Resolves `{ url, publicKey, keyid, adminToken, stop() }`.
  */
 export async function startBackend({ stateDir, log = () => {}, listen = "127.0.0.1:0" } = {}) {
-  if (!existsSync(EDGEFLAG)) throw new Error(`${EDGEFLAG} is missing: cargo build --release --features cli`);
+  if (!existsSync(EDGEFLAG)) throw new Error(`${EDGEFLAG} is missing: cargo build --release -p edgeflag-cli`);
   const child = spawn(EDGEFLAG, ["serve", "--listen", listen, "--state", stateDir], { stdio: ["ignore", "pipe", "pipe"] });
   createInterface({ input: child.stderr }).on("line", (line) => log(line));
   const info = {};

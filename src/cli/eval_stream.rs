@@ -2,7 +2,7 @@
 //! streamed in constant memory so that millions of contexts evaluate in one process against
 //! a snapshot loaded once. A bad line never stops the stream: it answers INVALID_CONTEXT.
 
-use crate::eval::{write_details, Which};
+use crate::details::{write_details, Which};
 use crate::exit::{io_reason, CliResult, Failure};
 use crate::output::stdout_failed;
 use edgeflag::{CompiledContext, Context, ContextLimits, Error, Limits, Snapshot};

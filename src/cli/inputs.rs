@@ -3,7 +3,7 @@
 
 use crate::exit::{Exit, Failure};
 use edgeflag::envelope::{PublicKey, SigningKey, TrustPolicy};
-use edgeflag::time::parse_rfc3339;
+use edgeflag::unstable::time::parse_rfc3339;
 use edgeflag::Error;
 use std::fs;
 use std::path::Path;

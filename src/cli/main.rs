@@ -8,6 +8,7 @@
 //! 2 usage error, 3 I/O failure writing output.
 
 mod args;
+mod details;
 mod eval;
 mod eval_stream;
 mod exit;

@@ -8,9 +8,9 @@ use crate::exit::{CliResult, Failure};
 use crate::inputs::{read_file, signing_key, Instant};
 use crate::output::print_line;
 use edgeflag::envelope::sign_payload;
-use edgeflag::json::Number;
 use edgeflag::snapshot::parse_payload;
-use edgeflag::time::{parse_rfc3339, Rfc3339};
+use edgeflag::unstable::time::{parse_rfc3339, Rfc3339};
+use edgeflag::Number;
 use edgeflag::{Limits, Value};
 use std::path::Path;
 

@@ -6,7 +6,7 @@ use crate::exit::{CliResult, Failure};
 use crate::inputs::{read_file, trust_policy, Instant, TrustOptions};
 use crate::output::print_line;
 use edgeflag::envelope::{verify, HighWater, Identity, TrustPolicy, Verified};
-use edgeflag::time::Rfc3339;
+use edgeflag::unstable::time::Rfc3339;
 use edgeflag::{Error, Snapshot};
 use std::path::Path;
 

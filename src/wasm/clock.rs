@@ -2,7 +2,7 @@
 //! only for flags that serve a schedule, since a call into JavaScript costs as much as a
 //! simple evaluation.
 
-use crate::snapshot::{FlagRef, Snapshot};
+use edgeflag::{FlagRef, Snapshot};
 
 /// `Date.now()` when evaluating `key` in `snapshot` reads the clock, else 0 (unused).
 #[inline]

@@ -1,10 +1,9 @@
 //! The JavaScript `Context` class: a context converted once and reused for many evaluations.
 
-use crate::context::CompiledContext;
-use crate::{Context as CoreContext, ContextLimits, Snapshot};
 use alloc::string::String;
 use alloc::string::ToString;
 use core::cell::RefCell;
+use edgeflag::{CompiledContext, Context as CoreContext, ContextLimits, Snapshot};
 use wasm_bindgen::prelude::*;
 
 /// An evaluation context compiled against the loaded snapshot. Create it with
@@ -27,7 +26,7 @@ impl Context {
     ) -> Context {
         let ctx = super::convert::context_from_js(value, limits).and_then(|v| {
             CoreContext::from_value(v, limits).map_err(|e| match e {
-                crate::Error::InvalidContext { message } => message,
+                edgeflag::Error::InvalidContext { message } => message,
                 other => other.message(),
             })
         });

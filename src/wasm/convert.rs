@@ -1,12 +1,11 @@
 //! Conversions between JavaScript values and the core's values, written against
 //! js-sys directly: serde's generic (de)serialisers cost more wasm than the whole evaluator.
 
-use crate::json::{Number, Value};
-use crate::text::Msg;
-use crate::ContextLimits;
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
+use edgeflag::unstable::Msg;
+use edgeflag::{ContextLimits, Number, Value};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 

@@ -1,7 +1,7 @@
 //! Core errors become JavaScript `EdgeflagError` objects with a stable `code`.
 
-use crate::Error;
 use core::cell::RefCell;
+use edgeflag::Error;
 use wasm_bindgen::prelude::*;
 
 std::thread_local! {
@@ -34,7 +34,7 @@ pub(crate) fn js_error(code: &str, message: &str) -> JsValue {
 
 /// Converts a core error.
 pub(crate) fn from_core(e: &Error) -> JsValue {
-    // `message`, not `to_string`: the wasm build links no `core::fmt` (see `crate::text`).
+    // `message`, not `to_string`: the wasm build links no `core::fmt` (see `edgeflag::unstable::Msg`).
     js_error(e.code(), &e.message())
 }
 

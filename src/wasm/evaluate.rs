@@ -7,9 +7,9 @@ use super::clock::{now_for, now_for_all};
 use super::context::Context;
 use super::evaluator::Evaluator;
 use super::results::{self, Catalogs};
-use crate::{FlagId, FlagType, Snapshot};
 use alloc::string::String;
 use alloc::sync::Arc;
+use edgeflag::{FlagId, FlagType, Snapshot};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -130,7 +130,10 @@ pub(crate) fn object_of(
     default: JsValue,
 ) -> JsValue {
     ctx.with(s, |c| {
-        match s.served(id, c, now_for(s, id), Some(FlagType::Object)).1 {
+        match s
+            .outcome(id, c, now_for(s, id), Some(FlagType::Object))
+            .result
+        {
             Ok((_, served)) => catalogs.value(s, id, &served),
             Err(_) => default,
         }
@@ -141,14 +144,14 @@ pub(crate) fn object_of(
 pub(crate) fn details_of(
     s: &Arc<Snapshot>,
     catalogs: &Catalogs,
-    key: impl crate::FlagRef,
+    key: impl edgeflag::FlagRef,
     ctx: &Context,
     default: JsValue,
     now: i64,
 ) -> JsValue {
     let want = expected_type(&default);
     ctx.with(s, |c| {
-        catalogs.details(s, s.served(key, c, now, want), default)
+        catalogs.details(s, s.outcome(key, c, now, want), default)
     })
 }
 

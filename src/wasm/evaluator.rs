@@ -5,13 +5,13 @@ use super::error::{from_core, invalid_argument, js_error};
 use super::options;
 use super::outcome::identity_to_js;
 use super::results::Catalogs;
-use crate::sync::{Event, SyncMachine};
-use crate::{ContextLimits, Snapshot};
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::cell::RefCell;
+use edgeflag::sync::{Event, SyncMachine};
+use edgeflag::{ContextLimits, Snapshot};
 use wasm_bindgen::prelude::*;
 
 /// Verifies snapshot envelopes signed by the owning backend and evaluates flags locally.
@@ -208,5 +208,5 @@ impl Evaluator {
 /// Re-exported for tests and hosts that only need bucketing.
 #[wasm_bindgen]
 pub fn bucket(salt: &str, value: &str) -> u32 {
-    crate::bucket(salt, value)
+    edgeflag::bucket(salt, value)
 }

@@ -7,10 +7,10 @@ use super::context::Context;
 use super::evaluate::{bool_of, details_of, number_of, object_of, string_of};
 use super::evaluator::{current, Evaluator, Machine};
 use super::results::{not_ready, Catalogs};
-use crate::{FlagId, Snapshot};
 use alloc::string::String;
 use alloc::sync::{Arc, Weak};
 use core::cell::RefCell;
+use edgeflag::{FlagId, Snapshot};
 use wasm_bindgen::prelude::*;
 
 /// One flag of an evaluator, by key, resolved again whenever a new snapshot loads: a handle

@@ -1,12 +1,12 @@
 //! Reads the `Evaluator` constructor's options bag.
 
 use super::error::{from_core, invalid_argument};
-use crate::envelope::TrustPolicy;
-use crate::sync::SyncConfig;
-use crate::text::Msg;
-use crate::{ContextLimits, Limits};
 use alloc::string::String;
 use alloc::vec::Vec;
+use edgeflag::envelope::TrustPolicy;
+use edgeflag::sync::SyncConfig;
+use edgeflag::unstable::Msg;
+use edgeflag::{ContextLimits, Limits};
 use wasm_bindgen::prelude::*;
 
 /// What the constructor needs: the trust policy and the limits.

@@ -1,8 +1,8 @@
 //! Plain JavaScript objects for sync outcomes, requests, identities and errors.
 
-use crate::envelope::Identity;
-use crate::sync::{Event, Outcome, Persisted, Request, SyncError};
-use crate::Snapshot;
+use edgeflag::envelope::Identity;
+use edgeflag::sync::{Event, Outcome, Persisted, Request, SyncError};
+use edgeflag::Snapshot;
 use wasm_bindgen::JsValue;
 
 fn set(obj: &js_sys::Object, key: &str, value: &JsValue) {

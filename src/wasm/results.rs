@@ -4,19 +4,19 @@
 //! times more than evaluating the flags.
 
 use super::convert::parse_json;
-use crate::eval::{Outcome, Served};
-use crate::json::write::{write_string, write_value_as};
-use crate::json::{Exact, Value};
-use crate::snapshot::model::Flag;
-use crate::{CompiledContext, Details, ErrorCode, FlagId, Reason, Snapshot};
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::sync::{Arc, Weak};
 use alloc::vec::Vec;
 use core::cell::RefCell;
+use edgeflag::snapshot::FlagInfo;
+use edgeflag::unstable::json::{write_string, write_value_as, Exact};
+use edgeflag::{
+    CompiledContext, Details, ErrorCode, FlagId, Outcome, Reason, Served, Snapshot, Value,
+};
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(module = "/src/wasm/results.js")]
+#[wasm_bindgen(module = "/results.js")]
 extern "C" {
     #[wasm_bindgen(js_name = valuesObject)]
     fn values_object(catalog: &JsValue, codes: &[u32]) -> JsValue;
@@ -55,7 +55,7 @@ impl Catalogs {
                 }
             }
         }
-        let catalog = parse_json(&catalog_json(snapshot.flags()));
+        let catalog = parse_json(&catalog_json(Some(snapshot)));
         if let Ok(mut cache) = self.0.try_borrow_mut() {
             *cache = Some((Arc::downgrade(snapshot), catalog.clone()));
         }
@@ -65,7 +65,7 @@ impl Catalogs {
     /// `{ [flagKey]: value }` for every flag, `null` where evaluation failed.
     pub(crate) fn values(&self, s: &Arc<Snapshot>, ctx: &CompiledContext, now: i64) -> JsValue {
         let mut codes = Vec::with_capacity(s.len());
-        s.each_served(ctx, now, |_, outcome| {
+        s.each_outcome(ctx, now, |_, outcome| {
             codes.push(outcome.map_or(0, |served| served.variant + 1));
         });
         values_object(&self.of(s), &codes)
@@ -75,7 +75,7 @@ impl Catalogs {
     pub(crate) fn all(&self, s: &Arc<Snapshot>, ctx: &CompiledContext, now: i64) -> JsValue {
         let mut codes = Vec::with_capacity(3 * s.len());
         let mut messages = String::from("[");
-        s.each_served(ctx, now, |flag, outcome| match outcome {
+        s.each_outcome(ctx, now, |flag, outcome| match outcome {
             Ok(served) => codes.extend_from_slice(&served_codes(flag, &served)),
             Err(failed) => {
                 let d = failed.details();
@@ -98,10 +98,10 @@ impl Catalogs {
         outcome: Outcome<'_>,
         default: JsValue,
     ) -> JsValue {
-        let (id, outcome) = outcome;
+        let Outcome { id, result } = outcome;
         let flag = id.map_or(-1, |id| id.index() as i32);
         let catalog = self.of(s);
-        match outcome {
+        match result {
             Ok((f, served)) => detail_of(&catalog, flag, &served_codes(f, &served), None, default),
             Err(d) => {
                 let message = d.error_message.as_deref();
@@ -119,7 +119,7 @@ impl Catalogs {
 /// Details before any snapshot was accepted: `PROVIDER_NOT_READY`, with `default`.
 pub(crate) fn not_ready(default: JsValue) -> JsValue {
     let d = Details::not_ready(None);
-    let catalog = parse_json(&catalog_json(&[]));
+    let catalog = parse_json(&catalog_json(None));
     detail_of(
         &catalog,
         -1,
@@ -130,8 +130,8 @@ pub(crate) fn not_ready(default: JsValue) -> JsValue {
 }
 
 /// Variant + 1, reason | inExperiment << 8, rule + 1 (0: none).
-fn served_codes(flag: &Flag, served: &Served) -> [u32; 3] {
-    let experiment = flag.track_events && served.reason == Reason::Split;
+fn served_codes(flag: FlagInfo<'_>, served: &Served) -> [u32; 3] {
+    let experiment = flag.tracks_events() && served.reason == Reason::Split;
     [
         served.variant + 1,
         served.reason as u32 | u32::from(experiment) << 8,
@@ -145,36 +145,37 @@ fn failed_codes(d: &Details<'_, Option<&Value>>) -> [u32; 3] {
     [0, d.reason as u32 | (code + 1) << 4, 0]
 }
 
-/// `{ keys, variants, values, rules, metadata, reasons, errors }`: per flag its key, variant
-/// names, variant values, rule ids (`null` without one) and metadata; then the names of
-/// reasons and error codes by number.
-fn catalog_json(flags: &[Flag]) -> String {
-    let mut out = String::with_capacity(128 * flags.len() + 256);
+/// `{ keys, variants, values, rules, metadata, reasons, errors }`: per flag of `snapshot` (none
+/// without one) its key, variant names, variant values, rule ids (`null` without one) and
+/// metadata; then the names of reasons and error codes by number.
+fn catalog_json(snapshot: Option<&Snapshot>) -> String {
+    let flags = || snapshot.into_iter().flat_map(Snapshot::flag_infos);
+    let mut out = String::with_capacity(128 * snapshot.map_or(0, Snapshot::len) + 256);
     let mut a = JsonArray::open(&mut out, "{\"keys\":[");
-    for f in flags {
-        write_string(&f.key, a.next());
+    for f in flags() {
+        write_string(f.key(), a.next());
     }
     a.close("],\"variants\":[");
-    for f in flags {
+    for f in flags() {
         let mut b = JsonArray::open(a.next(), "[");
-        for v in f.variants.iter() {
-            write_string(&v.name, b.next());
+        for (name, _) in f.variants() {
+            write_string(name, b.next());
         }
         b.close("]");
     }
     a.close("],\"values\":[");
-    for f in flags {
+    for f in flags() {
         let mut b = JsonArray::open(a.next(), "[");
-        for v in f.variants.iter() {
-            write_value_as::<Exact>(&v.value, b.next());
+        for (_, value) in f.variants() {
+            write_value_as::<Exact>(value, b.next());
         }
         b.close("]");
     }
     a.close("],\"rules\":[");
-    for f in flags {
+    for f in flags() {
         let mut b = JsonArray::open(a.next(), "[");
-        for r in f.rules.iter() {
-            match &r.id {
+        for id in f.rule_ids() {
+            match id {
                 Some(id) => write_string(id, b.next()),
                 None => b.next().push_str("null"),
             }
@@ -182,9 +183,9 @@ fn catalog_json(flags: &[Flag]) -> String {
         b.close("]");
     }
     a.close("],\"metadata\":[");
-    for f in flags {
+    for f in flags() {
         let mut b = JsonArray::open(a.next(), "{");
-        for (k, v) in f.metadata.iter() {
+        for (k, v) in f.metadata() {
             let o = b.next();
             write_string(k, o);
             o.push(':');

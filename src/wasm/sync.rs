@@ -5,10 +5,10 @@
 use super::error::invalid_argument;
 use super::evaluator::{envelope_bytes, Evaluator};
 use super::outcome::{outcome_to_js, request_to_js};
-use crate::envelope::HighWater;
-use crate::sync::FailureKind;
-use crate::text::Msg;
 use alloc::string::String;
+use edgeflag::envelope::HighWater;
+use edgeflag::sync::FailureKind;
+use edgeflag::unstable::Msg;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]

@@ -169,7 +169,7 @@ fn case_02_truncated_padded_and_non_reduced_signatures_are_rejected() {
             other => panic!("{garbage:?}: {other:?}"),
         }
     }
-    // Padding removed and the URL-safe alphabet are the same bytes: accepted (SNAPSHOT.md §1).
+    // Padding removed and the URL-safe alphabet are the same bytes: accepted (FORMAT.md §1).
     let url_safe = sig_text
         .trim_end_matches('=')
         .replace('+', "-")

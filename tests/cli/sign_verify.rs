@@ -1,7 +1,8 @@
 //! `edgeflag sign` and `edgeflag verify`: the round trip, overrides, and every refusal.
 
 use crate::support::*;
-use edgeflag::envelope::{base64, PublicKey};
+use edgeflag::envelope::PublicKey;
+use edgeflag::unstable::base64;
 use serde_json::Value as Json;
 use std::fs;
 

@@ -1,6 +1,6 @@
 //! Helpers of the CLI tests: temporary directories, running the binary, keys and envelopes.
 
-use edgeflag::envelope::base64;
+use edgeflag::unstable::base64;
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 use std::fs;
@@ -72,7 +72,7 @@ pub(crate) fn edgeflag(args: &[&str]) -> Run {
 }
 
 pub(crate) fn fixture(name: &str) -> String {
-    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 pub(crate) fn s(path: &Path) -> &str {

@@ -252,7 +252,7 @@ fn rollouts_and_schedules_are_replaced_keeping_the_unit_of_bucketing() {
     );
     let (_, snapshot) = server.verified(&server.get("/snapshot").body);
     let ctx = snapshot.context(&Context::from_pairs([("targetingKey", "user-42".into())]));
-    let before_the_ramp = edgeflag::time::parse_rfc3339("2026-11-30T00:00:00Z").unwrap();
+    let before_the_ramp = edgeflag::unstable::time::parse_rfc3339("2026-11-30T00:00:00Z").unwrap();
     assert!(!snapshot.bool("new-checkout", &ctx, true, before_the_ramp));
 }
 
@@ -277,7 +277,7 @@ fn every_change_is_an_audit_entry_appended_durably_and_listed() {
     );
     let text = std::fs::read_to_string(state.path("state/audit.jsonl")).unwrap();
     assert!(!text.contains(TOKEN), "the token itself is never written");
-    let at = edgeflag::time::parse_rfc3339(lines[0]["at"].as_str().unwrap()).unwrap();
+    let at = edgeflag::unstable::time::parse_rfc3339(lines[0]["at"].as_str().unwrap()).unwrap();
     assert!((now_ms() - at).abs() < 60_000);
     assert_eq!(
         lines[0],
@@ -318,6 +318,7 @@ fn status_reports_the_version_the_key_and_the_last_publish() {
     assert_eq!(status["flagsFile"], Json::Null);
     assert_eq!(status["stateDir"], Json::Null);
     let published =
-        edgeflag::time::parse_rfc3339(status["lastPublishedAt"].as_str().unwrap()).unwrap();
+        edgeflag::unstable::time::parse_rfc3339(status["lastPublishedAt"].as_str().unwrap())
+            .unwrap();
     assert!((now_ms() - published).abs() < 60_000);
 }

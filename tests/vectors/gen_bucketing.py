@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates tests/vectors/bucketing.json: (salt, value, bucket) triples for SNAPSHOT.md §4.
+"""Generates tests/vectors/bucketing.json: (salt, value, bucket) triples for FORMAT.md §4.
 
 The buckets come from Python's `xxhash` package (`pip install xxhash`), an implementation of
 XXH3 independent of the Rust crate, through the normative formula:

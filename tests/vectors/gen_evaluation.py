@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates tests/vectors/evaluation.json, the evaluation cases every runtime must pass.
 
-Expectations are written here by hand from SNAPSHOT.md (truth tables per operator, the
+Expectations are written here by hand from FORMAT.md (truth tables per operator, the
 evaluation order); only outcomes that depend on a hash are computed, with Python's `xxhash`
 package, an implementation independent from the Rust core. Run: python3 gen_evaluation.py
 (needs `pip install xxhash`). The output is committed; CI only reads it.

@@ -1,7 +1,7 @@
 // The OpenFeature Remote Evaluation Protocol's core endpoints (OFREP 0.3.0):
 //   POST /ofrep/v1/evaluate/flags/{key}   one flag
 //   POST /ofrep/v1/evaluate/flags         every flag, with an ETag and 304
-// Responses follow ../shared/specs/ofrep-openapi.yaml; the core's evaluation details are only
+// Responses follow tests/specs/ofrep/openapi.yaml (OFREP 0.3.0); the core's evaluation details are only
 // renamed into its shapes here (reasons and error codes outside the spec's enums are mapped,
 // see README.md).
 

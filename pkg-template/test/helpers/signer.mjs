@@ -1,5 +1,5 @@
 // Signs snapshot payloads the way any backend with a standard Ed25519 implementation would
-// (SNAPSHOT.md §1: pure Ed25519 over the DSSE PAE), with Node's crypto: proves interop.
+// (FORMAT.md §1: pure Ed25519 over the DSSE PAE), with Node's crypto: proves interop.
 import { createHash, generateKeyPairSync, sign } from "node:crypto";
 
 export const PAYLOAD_TYPE = "application/vnd.edgeflag.snapshot.v1+json";

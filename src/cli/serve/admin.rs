@@ -10,9 +10,9 @@
 
 use super::app::{App, Cause, Refusal};
 use super::apply::{apply, member_mut};
-use super::http::{error, json, json_text};
 use super::patch::{self, Patch};
 use super::publisher::PublishError;
+use super::respond::{error, json, json_text};
 use super::template::{instant, Change};
 use super::{log, now_ms};
 use axum::body::Bytes;
@@ -21,7 +21,7 @@ use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use edgeflag::json::Number;
+use edgeflag::Number;
 use edgeflag::Value;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;

@@ -61,7 +61,6 @@ fn parse_expires_in(text: &str) -> Result<i64, String> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::parse_expires_in;
 

@@ -17,7 +17,8 @@
 use super::files::sync_dir;
 use super::state::STATE_FILE_MODE;
 use super::template::{instant, Change};
-use edgeflag::json::{parse, JsonLimits, Number};
+use edgeflag::unstable::json::{parse, JsonLimits};
+use edgeflag::Number;
 use edgeflag::Value;
 use std::collections::VecDeque;
 use std::fs::{self, OpenOptions};
@@ -238,7 +239,6 @@ fn recover(path: &Path) -> io::Result<Recovered> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

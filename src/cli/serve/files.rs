@@ -86,7 +86,6 @@ pub(crate) fn mode_or(path: &Path, default: u32) -> u32 {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -7,6 +7,7 @@
 
 use super::admin;
 use super::app::App;
+use super::respond::error;
 use super::stream;
 use axum::extract::State;
 use axum::http::header::{
@@ -19,7 +20,6 @@ use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use axum::Router;
-use edgeflag::Value;
 use std::sync::Arc;
 
 /// The CORS headers of every public response.
@@ -108,36 +108,7 @@ async fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "not_found", "no such route", None)
 }
 
-/// A JSON response.
-pub(crate) fn json(status: StatusCode, body: &Value) -> Response {
-    (status, [(CONTENT_TYPE, "application/json")], body.to_json()).into_response()
-}
-
-/// A JSON response from JSON text already made.
-pub(crate) fn json_text(status: StatusCode, body: String) -> Response {
-    (status, [(CONTENT_TYPE, "application/json")], body).into_response()
-}
-
-/// An error response: `{"error": CODE, "message": ..., "field": ...}` (`field` only for a
-/// malformed request).
-pub(crate) fn error(
-    status: StatusCode,
-    code: &str,
-    message: &str,
-    field: Option<&str>,
-) -> Response {
-    let mut members = vec![
-        ("error".into(), Value::from(code)),
-        ("message".into(), Value::from(message)),
-    ];
-    if let Some(field) = field {
-        members.push(("field".into(), Value::from(field)));
-    }
-    json(status, &Value::Object(members))
-}
-
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::etag_matches;
 

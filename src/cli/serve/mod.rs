@@ -52,6 +52,7 @@ mod http;
 mod patch;
 mod publisher;
 mod resign;
+mod respond;
 mod startup;
 mod state;
 mod stream;

@@ -16,9 +16,10 @@
 //! - Unknown fields and wrong types are refused (400). Whether the result is a valid flag
 //!   (variant names, weights summing to 100000) is the loader's call (422).
 
-use edgeflag::json::path::Path;
-use edgeflag::json::{parse as parse_json, Number};
-use edgeflag::time::parse_rfc3339;
+use edgeflag::unstable::json::parse as parse_json;
+use edgeflag::unstable::json::Path;
+use edgeflag::unstable::time::parse_rfc3339;
+use edgeflag::Number;
 use edgeflag::{Limits, Value, BUCKETS};
 
 /// A malformed request: which field, and what is wrong with it.

@@ -47,7 +47,7 @@ pub(crate) async fn run(app: Arc<App>) {
             Ok(Ok(Some(outcome))) => log(&format!(
                 "re-signed before expiry: version {}, expires {}",
                 outcome.published.version,
-                edgeflag::time::Rfc3339(outcome.published.expires_at)
+                edgeflag::unstable::time::Rfc3339(outcome.published.expires_at)
             )),
             Ok(Ok(None)) => {}
             failed => {

@@ -6,10 +6,10 @@
 //! Also here: the difference between two documents (what an audit entry says changed) and
 //! the indented JSON the document is written back in, for people to read and edit.
 
-use edgeflag::json::path::Path;
-use edgeflag::json::Number;
 use edgeflag::snapshot::parse_payload;
-use edgeflag::time::Rfc3339;
+use edgeflag::unstable::json::Path;
+use edgeflag::unstable::time::Rfc3339;
+use edgeflag::Number;
 use edgeflag::{Limits, Value, SCHEMA};
 
 /// The members the server sets on every signature.
@@ -206,7 +206,6 @@ fn one_line(value: &Value) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

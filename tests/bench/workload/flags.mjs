@@ -1,4 +1,4 @@
-// The synthetic workload in edgeflag's own format (SNAPSHOT.md §2): flags that look like a real
+// The synthetic workload in edgeflag's own format (FORMAT.md §2): flags that look like a real
 // product's (boolean and 3-way multivariate, 1 to 5 rules on string, numeric and list
 // attributes, percentage rollouts) and contexts with 6 attributes that match some rules and
 // miss others. The peers' definitions are translated from these (growthbook.mjs, flagd.mjs),

@@ -1,4 +1,4 @@
-// Signs the workload's payloads as DSSE envelopes (SNAPSHOT.md §1) with a key derived from a
+// Signs the workload's payloads as DSSE envelopes (FORMAT.md §1) with a key derived from a
 // fixed seed, so the generated envelopes are byte-for-byte the same on every run (Ed25519
 // signatures are deterministic). Node's crypto, like any backend would use: proves interop too.
 import { createHash, createPrivateKey, createPublicKey, sign } from "node:crypto";

@@ -16,8 +16,9 @@
 mod common;
 
 use common::NOW;
+use edgeflag::unstable::base64;
 use edgeflag::envelope::{
-    base64, pae, sign_payload, verify, HighWater, SigningKey, TrustPolicy, Verified,
+    pae, sign_payload, verify, HighWater, SigningKey, TrustPolicy, Verified,
 };
 use edgeflag::{Error, Limits, Snapshot, PAYLOAD_TYPE};
 use libfuzzer_sys::fuzz_target;

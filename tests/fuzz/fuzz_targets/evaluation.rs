@@ -11,7 +11,7 @@
 mod common;
 
 use arbitrary::{Arbitrary, Unstructured};
-use edgeflag::time::Rfc3339;
+use edgeflag::unstable::time::Rfc3339;
 use edgeflag::{Context, ContextLimits, Limits, Snapshot};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Map, Value as Json};

@@ -9,7 +9,7 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use edgeflag::json::{self, JsonLimits};
+use edgeflag::unstable::json::{self, JsonLimits};
 use edgeflag::{Context, ContextLimits, Limits, Snapshot};
 use libfuzzer_sys::fuzz_target;
 

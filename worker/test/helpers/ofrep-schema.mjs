@@ -1,4 +1,4 @@
-// Validates responses against the OFREP 0.3.0 OpenAPI document in ../shared/specs, with ajv
+// Validates responses against the OFREP 0.3.0 OpenAPI document in tests/specs/ofrep, with ajv
 // (JSON Schema 2020-12, the dialect of OpenAPI 3.1).
 //
 // One reading is applied, and only to a copy: as written, `evaluationSuccess` requires one of
@@ -15,7 +15,7 @@ import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import YAML from "yaml";
 
-export const SPEC_PATH = fileURLToPath(new URL("../../../../shared/specs/ofrep-openapi.yaml", import.meta.url));
+export const SPEC_PATH = fileURLToPath(new URL("../../../tests/specs/ofrep/openapi.yaml", import.meta.url));
 const spec = YAML.parse(readFileSync(SPEC_PATH, "utf8"));
 
 function compile(components) {

@@ -1,5 +1,5 @@
 // Signs snapshots the way any owning backend with a standard Ed25519 implementation would
-// (SNAPSHOT.md §1: pure Ed25519 over the DSSE PAE), with Node's built-in crypto.
+// (FORMAT.md §1: pure Ed25519 over the DSSE PAE), with Node's built-in crypto.
 import { createHash, generateKeyPairSync, sign } from "node:crypto";
 
 export const PAYLOAD_TYPE = "application/vnd.edgeflag.snapshot.v1+json";

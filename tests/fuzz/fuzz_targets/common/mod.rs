@@ -1,6 +1,6 @@
 //! What every target does with a snapshot that loaded: evaluate every flag through every
 //! accessor with several contexts, `all`, details serialisation and `lint`, checking the
-//! invariants evaluation promises (SNAPSHOT.md §3: never panics, a value exactly when the
+//! invariants evaluation promises (FORMAT.md §3: never panics, a value exactly when the
 //! reason is not ERROR, typed getters agree with details, the same answer whether the context
 //! was compiled against the snapshot or not).
 #![allow(dead_code)]
@@ -36,10 +36,7 @@ fn sample(i: usize) -> Value {
 
 /// The contexts a snapshot is evaluated with.
 pub fn contexts(snapshot: &Snapshot, extra: &[Context]) -> Vec<Context> {
-    let table = snapshot.attr_table();
-    let names: Vec<String> = (0..table.len() as u32)
-        .filter_map(|i| table.name(i).map(String::from))
-        .collect();
+    let names: Vec<String> = snapshot.attribute_names().map(String::from).collect();
     let mut out = vec![
         Context::new(),
         Context::from_pairs([("targetingKey", "user-1".into())]),

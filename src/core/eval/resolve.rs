@@ -1,0 +1,83 @@
+//! Steps 2 to 6 and 8 of FORMAT.md §3 for one flag: kill switch, prerequisites, targets,
+//! rules in order, default; a rollout without its unit fails with `TARGETING_KEY_MISSING`.
+
+use super::condition::holds;
+use super::details::Reason;
+use super::serve::{pick, MissingUnit};
+use crate::bucket::UnitText;
+use crate::context::Attrs;
+use crate::snapshot::model::Flag;
+use crate::snapshot::{Snapshot, TARGETING_KEY};
+
+/// The variant a flag served and why, by position (see [`Snapshot::outcome`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Served {
+    /// The variant's position among the flag's variants ([`FlagInfo::variants`]).
+    ///
+    /// [`FlagInfo::variants`]: crate::snapshot::FlagInfo::variants
+    pub variant: u32,
+    /// Why it was served.
+    pub reason: Reason,
+    /// The position of the rule that decided ([`FlagInfo::rule_ids`]), if a rule did.
+    ///
+    /// [`FlagInfo::rule_ids`]: crate::snapshot::FlagInfo::rule_ids
+    pub rule: Option<u32>,
+}
+
+/// Resolves `flag` for the context at `now` (ms since the Unix epoch).
+pub(crate) fn resolve(
+    snap: &Snapshot,
+    flag: &Flag,
+    attrs: &Attrs<'_>,
+    now: i64,
+) -> Result<Served, MissingUnit> {
+    let off = |reason| Served {
+        variant: flag.off,
+        reason,
+        rule: None,
+    };
+    if !flag.enabled {
+        return Ok(off(Reason::Disabled));
+    }
+    for pre in flag.prerequisites.iter() {
+        // Load-time checks bound the depth of this recursion and the total work.
+        let landed = snap
+            .flag_at(pre.flag)
+            .and_then(|f| resolve(snap, f, attrs, now).ok());
+        if !landed.is_some_and(|s| pre.variants.contains(&s.variant)) {
+            return Ok(off(Reason::PrerequisiteFailed));
+        }
+    }
+    if let Some(targets) = &flag.targets {
+        if let Some(key) = attrs.get(TARGETING_KEY) {
+            let mut text = UnitText::new();
+            if let Some(variant) = text.of(key).and_then(|u| targets.get(u)) {
+                return Ok(Served {
+                    variant,
+                    reason: Reason::TargetingMatch,
+                    rule: None,
+                });
+            }
+        }
+    }
+    for (i, rule) in flag.rules.iter().enumerate() {
+        if rule.conditions.iter().all(|c| holds(snap, c, attrs)) {
+            let (variant, split) = pick(&rule.serve, attrs, now)?;
+            return Ok(Served {
+                variant,
+                reason: if split {
+                    Reason::Split
+                } else {
+                    Reason::TargetingMatch
+                },
+                rule: Some(i as u32),
+            });
+        }
+    }
+    let (variant, split) = pick(&flag.default_serve, attrs, now)?;
+    Ok(Served {
+        variant,
+        reason: if split { Reason::Split } else { Reason::Static },
+        rule: None,
+    })
+}
