@@ -87,7 +87,7 @@ pub mod unstable;
 pub use bucket::{bucket, BUCKETS};
 pub use context::{CompiledContext, Context};
 pub use error::Error;
-pub use eval::{Details, ErrorCode, Failed, Outcome, Reason, Served};
+pub use eval::{Details, ErrorCode, Failed, FlagOutcome, Reason, Served};
 #[cfg(feature = "host-float")]
 pub use json::set_float_parser;
 pub use json::{Number, Value};

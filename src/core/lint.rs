@@ -26,6 +26,19 @@ impl core::fmt::Display for Warning {
 }
 
 /// Lints a loaded snapshot at `now` (ms since the Unix epoch).
+///
+/// ```
+/// use edgeflag::{lint::lint, Limits, Snapshot};
+///
+/// let payload = br#"{"schema": "edgeflag/v1", "owner": "shop", "environment": "production",
+///   "version": 1, "issuedAt": "2026-11-21T10:00:00Z", "expiresAt": "2026-11-28T10:00:00Z",
+///   "flags": { "old-banner": { "type": "boolean", "variants": { "on": true, "off": false },
+///     "offVariant": "off", "metadata": { "expiresAt": "2026-01-31" } } }}"#;
+/// let snapshot = Snapshot::load(payload, &Limits::default())?;
+/// let warnings = lint(&snapshot, 1_795_000_000_000);
+/// assert!(warnings.iter().any(|w| w.path == "flags.old-banner.metadata.expiresAt"));
+/// # Ok::<(), edgeflag::Error>(())
+/// ```
 pub fn lint(snapshot: &Snapshot, now: i64) -> Vec<Warning> {
     let mut out = Vec::new();
     for flag in snapshot.flags() {

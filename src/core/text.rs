@@ -57,7 +57,7 @@ impl Msg {
         self
     }
 
-    /// Appends `text` quoted and escaped (see [`push_escaped`]): for strings that may hold
+    /// Appends `text` quoted and escaped (see `push_escaped`): for strings that may hold
     /// anything, so that control, invisible and look-alike characters show as code points.
     #[inline(never)]
     pub fn escaped(&mut self, text: &str) -> &mut Msg {

@@ -12,7 +12,7 @@ use core::cell::RefCell;
 use edgeflag::snapshot::FlagInfo;
 use edgeflag::unstable::json::{write_string, write_value_as, Exact};
 use edgeflag::{
-    CompiledContext, Details, ErrorCode, FlagId, Outcome, Reason, Served, Snapshot, Value,
+    CompiledContext, Details, ErrorCode, FlagId, FlagOutcome, Reason, Served, Snapshot, Value,
 };
 use wasm_bindgen::prelude::*;
 
@@ -95,10 +95,10 @@ impl Catalogs {
     pub(crate) fn details(
         &self,
         s: &Arc<Snapshot>,
-        outcome: Outcome<'_>,
+        outcome: FlagOutcome<'_>,
         default: JsValue,
     ) -> JsValue {
-        let Outcome { id, result } = outcome;
+        let FlagOutcome { id, result } = outcome;
         let flag = id.map_or(-1, |id| id.index() as i32);
         let catalog = self.of(s);
         match result {

@@ -81,6 +81,17 @@ impl Context {
 
     /// A context from JSON text (strict: duplicate keys, over-deep nesting and oversized
     /// strings are refused).
+    ///
+    /// ```
+    /// use edgeflag::{Context, ContextLimits, Error};
+    ///
+    /// let ctx = Context::from_json(br#"{"targetingKey": "u1", "roles": ["admin"]}"#, &ContextLimits::default())?;
+    /// assert_eq!(ctx.get("targetingKey").and_then(|v| v.as_str()), Some("u1"));
+    ///
+    /// let twice = Context::from_json(br#"{"plan": "pro", "plan": "free"}"#, &ContextLimits::default());
+    /// assert!(matches!(twice, Err(Error::InvalidContext { .. })));
+    /// # Ok::<(), edgeflag::Error>(())
+    /// ```
     pub fn from_json(text: &[u8], limits: &ContextLimits) -> Result<Self, Error> {
         let json_limits = json::JsonLimits {
             // The object itself is one level.

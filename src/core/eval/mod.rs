@@ -10,5 +10,5 @@ mod resolve;
 mod serve;
 
 pub use details::{Details, ErrorCode, Reason};
-pub use outcomes::{Failed, Outcome};
+pub use outcomes::{Failed, FlagOutcome};
 pub use resolve::Served;

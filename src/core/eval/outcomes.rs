@@ -14,7 +14,7 @@ use crate::snapshot::{FlagId, FlagInfo, FlagRef, FlagType, Snapshot};
 /// One flag's outcome from [`Snapshot::outcome`]: the flag's position (`None`: not found),
 /// and the flag with what it served, or the failure's details (value `None`).
 #[derive(Debug)]
-pub struct Outcome<'s> {
+pub struct FlagOutcome<'s> {
     /// Where the flag is in the snapshot, if it is there.
     pub id: Option<FlagId>,
     /// What it served, or why it failed (details with their message; value `None`).
@@ -38,13 +38,33 @@ impl<'s> Failed<'s> {
 impl Snapshot {
     /// One flag's outcome by position, checked against `want` (`None` accepts any type) as
     /// [`Snapshot::details_typed`] checks it.
+    ///
+    /// ```
+    /// use edgeflag::{Context, FlagType, Limits, Reason, Snapshot};
+    ///
+    /// let payload = br#"{"schema": "edgeflag/v1", "owner": "shop", "environment": "production",
+    ///   "version": 1, "issuedAt": "2026-11-21T10:00:00Z", "expiresAt": "2026-11-28T10:00:00Z",
+    ///   "flags": { "color": { "type": "string", "variants": { "red": "r", "blue": "b" },
+    ///     "offVariant": "red", "rules": [ { "id": "pro", "serve": { "variant": "blue" },
+    ///       "conditions": [ { "attribute": "plan", "op": "in", "values": ["pro"] } ] } ] } }}"#;
+    /// let snapshot = Snapshot::load(payload, &Limits::default())?;
+    /// let ctx = snapshot.context(&Context::from_pairs([("plan", "pro".into())]));
+    ///
+    /// let outcome = snapshot.outcome("color", &ctx, 0, Some(FlagType::String));
+    /// let (flag, served) = outcome.result.expect("the flag is there and is a string");
+    /// assert_eq!((served.variant, served.rule, served.reason), (1, Some(0), Reason::TargetingMatch));
+    /// // The positions point into what the flag describes:
+    /// assert_eq!(flag.variants().nth(1).map(|(name, _)| name), Some("blue"));
+    /// assert_eq!(flag.rule_ids().next(), Some(Some("pro")));
+    /// # Ok::<(), edgeflag::Error>(())
+    /// ```
     pub fn outcome<'s>(
         &'s self,
         key: impl FlagRef,
         ctx: &CompiledContext,
         now: i64,
         want: Option<FlagType>,
-    ) -> Outcome<'s> {
+    ) -> FlagOutcome<'s> {
         self.outcome_of(key.id(self), &key, ctx, now, want)
     }
 
@@ -56,13 +76,13 @@ impl Snapshot {
         ctx: &CompiledContext,
         now: i64,
         want: Option<FlagType>,
-    ) -> Outcome<'s> {
+    ) -> FlagOutcome<'s> {
         let flag = id.and_then(|id| self.flag_at(id.0));
         let result = match self.run(flag, ctx, now, want) {
             Ok((f, served)) => Ok((FlagInfo::new(f), served)),
             Err(failure) => Err(self.failed(key, failure)),
         };
-        Outcome { id, result }
+        FlagOutcome { id, result }
     }
 
     /// Evaluates every flag in payload order: `f` gets each flag with what it served, or the

@@ -70,6 +70,32 @@ impl FlagType {
 }
 
 /// A loaded, validated and compiled snapshot: immutable, `Send + Sync`, cheap to evaluate.
+///
+/// Compile a [`Context`](crate::Context) once against it ([`Snapshot::context`]) and evaluate
+/// as many flags as needed with it: typed values ([`Snapshot::bool`], `string`, `number`,
+/// `object`) never allocate; `*_details` and [`Snapshot::all`] say why.
+///
+/// ```
+/// use edgeflag::{Context, ErrorCode, Limits, Reason, Snapshot};
+///
+/// let payload = br#"{"schema": "edgeflag/v1", "owner": "shop", "environment": "production",
+///   "version": 1, "issuedAt": "2026-11-21T10:00:00Z", "expiresAt": "2026-11-28T10:00:00Z",
+///   "flags": { "new-checkout": { "type": "boolean", "variants": { "on": true, "off": false },
+///     "offVariant": "off", "defaultServe": { "rollout": { "weights": [
+///       { "variant": "on", "weight": 25000 }, { "variant": "off", "weight": 75000 } ] } } } }}"#;
+/// let snapshot = Snapshot::load(payload, &Limits::default())?;
+/// let now = 1_795_000_000_000; // the host's clock
+///
+/// let ctx = snapshot.context(&Context::from_pairs([("targetingKey", "user-3".into())]));
+/// let details = snapshot.bool_details("new-checkout", &ctx, false, now);
+/// assert_eq!(details.reason, Reason::Split);
+///
+/// // No unit to bucket: the caller's default, with the reason and an error code.
+/// let anonymous = snapshot.context(&Context::new());
+/// let details = snapshot.bool_details("new-checkout", &anonymous, true, now);
+/// assert_eq!((details.value, details.error_code), (true, Some(ErrorCode::TargetingKeyMissing)));
+/// # Ok::<(), edgeflag::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct Snapshot {
     header: Header,
