@@ -111,20 +111,20 @@ impl Snapshot {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Context, ErrorCode, FlagType, Limits, Reason, Snapshot, Value};
+    use crate::snapshot::test_snapshot;
+    use crate::{Context, ErrorCode, FlagType, Reason, Value};
     use alloc::vec::Vec;
 
-    const PAYLOAD: &str = r#"{"schema":"edgeflag/v1","owner":"o","environment":"e","version":1,
-      "issuedAt":"2026-01-01T00:00:00Z","expiresAt":"2027-01-01T00:00:00Z","flags":{
+    const FLAGS: &str = r#"
       "color":{"type":"string","variants":{"red":"r","blue":"b"},"offVariant":"red",
         "rules":[{"id":"pro","conditions":[{"attribute":"plan","op":"in","values":["pro"]}],
                   "serve":{"variant":"blue"}}]},
       "split":{"type":"boolean","variants":{"on":true,"off":false},"offVariant":"off",
-        "defaultServe":{"rollout":{"by":"team","weights":[{"variant":"on","weight":100000}]}}}}}"#;
+        "defaultServe":{"rollout":{"by":"team","weights":[{"variant":"on","weight":100000}]}}}"#;
 
     #[test]
     fn an_outcome_names_by_position_what_details_name_by_text() {
-        let s = Snapshot::load(PAYLOAD.as_bytes(), &Limits::default()).unwrap();
+        let s = test_snapshot(FLAGS);
         let ctx = s.context(&Context::from_pairs([("plan", Value::from("pro"))]));
         let outcome = s.outcome("color", &ctx, 0, Some(FlagType::String));
         assert_eq!(outcome.id, s.flag_id("color"));
@@ -141,7 +141,7 @@ mod tests {
 
     #[test]
     fn failed_outcomes_carry_the_details_a_typed_call_would_give() {
-        let s = Snapshot::load(PAYLOAD.as_bytes(), &Limits::default()).unwrap();
+        let s = test_snapshot(FLAGS);
         let ctx = s.context(&Context::new());
         let missing = s.outcome("nope", &ctx, 0, None);
         assert_eq!(missing.id, None);
@@ -158,7 +158,7 @@ mod tests {
 
     #[test]
     fn each_outcome_visits_every_flag_in_payload_order() {
-        let s = Snapshot::load(PAYLOAD.as_bytes(), &Limits::default()).unwrap();
+        let s = test_snapshot(FLAGS);
         let ctx = s.context(&Context::new());
         let mut seen = Vec::new();
         s.each_outcome(&ctx, 0, |info, result| match result {

@@ -71,22 +71,22 @@ impl Snapshot {
 
 #[cfg(test)]
 mod tests {
-    use crate::{FlagType, Limits, Snapshot, Value};
+    use crate::snapshot::test_snapshot;
+    use crate::{FlagType, Value};
     use alloc::vec::Vec;
 
-    const PAYLOAD: &str = r#"{"schema":"edgeflag/v1","owner":"o","environment":"e","version":1,
-      "issuedAt":"2026-01-01T00:00:00Z","expiresAt":"2027-01-01T00:00:00Z","flags":{
+    const FLAGS: &str = r#"
       "color":{"type":"string","variants":{"red":"r","blue":"b"},"offVariant":"red",
         "rules":[{"id":"pro","conditions":[{"attribute":"plan","op":"in","values":["pro"]}],
                   "serve":{"variant":"blue"}},
                  {"conditions":[{"attribute":"country","op":"in","values":["DE"]}],
                   "serve":{"variant":"blue"}}],
         "trackEvents":true,"metadata":{"team":"web","nested":{"dropped":true}}},
-      "plain":{"type":"boolean","variants":{"on":true,"off":false},"offVariant":"off"}}}"#;
+      "plain":{"type":"boolean","variants":{"on":true,"off":false},"offVariant":"off"}"#;
 
     #[test]
     fn a_flag_is_described_by_position_as_payload_order_gives_it() {
-        let s = Snapshot::load(PAYLOAD.as_bytes(), &Limits::default()).unwrap();
+        let s = test_snapshot(FLAGS);
         let infos: Vec<_> = s.flag_infos().collect();
         assert_eq!(infos.len(), 2);
         let color = infos[0];
@@ -109,7 +109,7 @@ mod tests {
 
     #[test]
     fn attribute_names_are_what_the_conditions_read_targeting_key_first() {
-        let s = Snapshot::load(PAYLOAD.as_bytes(), &Limits::default()).unwrap();
+        let s = test_snapshot(FLAGS);
         let names: Vec<&str> = s.attribute_names().collect();
         assert_eq!(names, ["targetingKey", "plan", "country"]);
     }
