@@ -184,6 +184,7 @@ fn an_envelope_signed_with_the_openssl_command_line_verifies() {
     // the only check.
     let staging = TrustPolicy::builder("staging")
         .public_key(key.public_key())
+        .owner("shop")
         .build()
         .unwrap();
     let envelope = run(Command::new("sh")
@@ -260,6 +261,7 @@ fn a_key_generated_by_node_loads_and_its_signatures_verify() {
     // Pinned by its PEM text, as a host would configure it.
     let policy = TrustPolicy::builder("production")
         .key(&public_pem)
+        .owner("shop")
         .build()
         .unwrap();
     assert_eq!(policy.keys(), std::slice::from_ref(&pinned));

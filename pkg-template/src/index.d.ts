@@ -131,11 +131,21 @@ export interface TrustOptions {
   publicKeys: string[];
   /** The environment snapshots must be for, e.g. `"production"`. */
   environment: string;
-  /** The owning backend snapshots must come from. */
+  /** The owning backend snapshots must come from. Required, unless `anyOwner: true`. */
   owner?: string;
+  /** Accept snapshots of any owner the pinned keys sign (instead of `owner`; rarely right:
+   * with one key signing for two owners, either's snapshot would be accepted). */
+  anyOwner?: boolean;
+  /** Refuse snapshots whose version is below this (default 0): a floor for a client that has
+   * no stored snapshot of its own (first visit, private window, cleared storage). */
+  minVersion?: number;
+  /** Refuse snapshots issued longer ago than this many milliseconds (default: only expiry). */
+  maxAge?: number;
+  /** Refuse snapshots valid (issuedAt to expiresAt) for longer than this (default 30 days). */
+  maxValidityMs?: number;
   /** Distinct pinned keys that must have signed (default 1). */
   threshold?: number;
-  /** Allowance for clocks that disagree on expiry (default 300000 ms). */
+  /** Allowance for clocks that disagree on expiry and issuedAt (default 300000 ms). */
   clockSkewMs?: number;
   /** Largest envelope accepted, in bytes (default 4 MiB). */
   maxBytes?: number;

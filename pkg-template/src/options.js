@@ -56,7 +56,7 @@ function href(url) {
 /** The options the wasm Evaluator takes. */
 export function evaluatorOptions(o) {
   const out = { publicKeys: o.publicKeys, environment: o.environment, maxBytes: o.maxBytes };
-  for (const k of ["owner", "threshold", "clockSkewMs", "pollIntervalMs", "timeoutMs", "staleAfterMs", "minBackoffMs", "maxBackoffMs"]) {
+  for (const k of ["owner", "anyOwner", "minVersion", "maxAge", "maxValidityMs", "threshold", "clockSkewMs", "pollIntervalMs", "timeoutMs", "staleAfterMs", "minBackoffMs", "maxBackoffMs"]) {
     if (o[k] !== undefined) out[k] = o[k];
   }
   return out;

@@ -19,6 +19,9 @@ const PLACEHOLDER_KEY = "ed25519:11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
 export function createTestClient({ flags, ...options } = {}) {
   return createClient({
     environment: "test",
+    // A bootstrap for a test client is signed by the test itself: whose it is matters less
+    // than for a real client, but the owner check still runs (override it with `owner`).
+    ...(options.anyOwner ? {} : { owner: "test" }),
     storage: null,
     ...options,
     overrides: { ...options.overrides, ...flags },

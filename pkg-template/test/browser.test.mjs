@@ -19,7 +19,7 @@ const page = (publicKey) => `<!doctype html><body>loading<script type="module">
 import { createClient } from "/pkg/index.js";
 const result = {};
 try {
-  const flags = createClient({ url: "/snapshot", publicKeys: ["${publicKey}"], environment: "production",
+  const flags = createClient({ url: "/snapshot", publicKeys: ["${publicKey}"], environment: "production", owner: "shop",
     timeoutMs: 2000, minBackoffMs: 50, maxBackoffMs: 100 });
   result.restored = flags.status;
   result.ready = await flags.ready(3000);
@@ -64,7 +64,7 @@ test("the browser entry works in Chromium, with localStorage as last-known-good"
     return JSON.parse(text);
   };
   const first = await load();
-  assert.deepEqual(first, { restored: "NOT_READY", ready: true, status: "READY", banner: "banner-v4", stored: ["edgeflag::production"] });
+  assert.deepEqual(first, { restored: "NOT_READY", ready: true, status: "READY", banner: "banner-v4", stored: ["edgeflag:shop:production"] });
   snapshot = undefined; // the backend fails from now on
   const second = await load();
   assert.equal(second.restored, "READY", "restored from localStorage before any request");

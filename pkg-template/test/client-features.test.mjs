@@ -231,7 +231,7 @@ test("timers never keep a Node.js process alive", async () => {
   const script = `
     import { createClient } from "edgeflag";
     createClient({ url: ${JSON.stringify(url)}, publicKeys: [${JSON.stringify(signer.publicKey)}],
-      environment: "production", pollIntervalMs: 100000, stream: true });
+      environment: "production", owner: "shop", pollIntervalMs: 100000, stream: true });
     setTimeout(() => {}, 100);`;
   const started = Date.now();
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: import.meta.dirname, timeout: 20_000 });

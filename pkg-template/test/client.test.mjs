@@ -94,6 +94,9 @@ for (const [name, make, code] of [
   ["rollback", () => signer.envelope(payload({ version: 1 })), "ROLLBACK"],
   ["expired", () => signer.envelope(payload({ version: 3, expiresInMs: -3_600_000 })), "EXPIRED"],
   ["wrong environment", () => signer.envelope(payload({ version: 3, environment: "staging" })), "WRONG_ENVIRONMENT"],
+  ["another owner", () => signer.envelope(payload({ version: 3, owner: "billing" })), "WRONG_OWNER"],
+  ["issued in the future", () => signer.envelope(payload({ version: 3, issuedAgoMs: -3_600_000, expiresInMs: 7_200_000 })), "ISSUED_IN_FUTURE"],
+  ["valid for a year", () => signer.envelope(payload({ version: 3, expiresInMs: 365 * 86_400_000 })), "VALIDITY_TOO_LONG"],
 ]) {
   test(`${name}: refused, last-known-good kept, STALE`, async (t) => {
     const srv = await server(t, 2);

@@ -21,7 +21,7 @@ const probe = `
   import { createClient } from "edgeflag";
   const entry = import.meta.resolve("edgeflag").split("/").pop();
   const client = createClient({ publicKeys: [${JSON.stringify(signer.publicKey)}], environment: "production",
-    storage: null, bootstrap: ${JSON.stringify(envelope)} });
+    owner: "shop", storage: null, bootstrap: ${JSON.stringify(envelope)} });
   const errors = [];
   client.on("error", (e) => errors.push(e.error.code));
   const ready = await client.ready(100);

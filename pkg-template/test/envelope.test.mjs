@@ -74,7 +74,7 @@ test("a valid signature by an unpinned key is refused; a wrong keyid hint is not
 test("the same key's signature repeated does not meet a threshold of two", () => {
   const env = JSON.parse(signer.envelope(payload()));
   env.signatures.push(env.signatures[0]);
-  const ev = new Evaluator({ publicKeys: [signer.publicKey, other.publicKey], environment: "production", threshold: 2 });
+  const ev = new Evaluator({ publicKeys: [signer.publicKey, other.publicKey], environment: "production", owner: "shop", threshold: 2 });
   refuses(() => ev.load(JSON.stringify(env), now()), "THRESHOLD_NOT_MET");
   // Two distinct pinned keys do.
   const bytes = Buffer.from(env.payload, "base64");
@@ -86,6 +86,44 @@ test("the same key's signature repeated does not meet a threshold of two", () =>
 test("another environment or owner is refused", () => {
   refuses(() => evaluator().load(signer.envelope(payload({ environment: "staging" })), now()), "WRONG_ENVIRONMENT");
   refuses(() => evaluator().load(signer.envelope(payload({ owner: "billing" })), now()), "WRONG_OWNER");
+});
+
+test("freshness floors: minVersion, maxAge, no issuedAt in the future, at most 30 days of validity", () => {
+  const hour = 3_600_000;
+  refuses(() => evaluator({ minVersion: 2 }).load(signer.envelope(payload({ version: 1 })), now()), "BELOW_MIN_VERSION");
+  assert.equal(evaluator({ minVersion: 2 }).load(signer.envelope(payload({ version: 2 })), now()).version, 2);
+  const twoHoursOld = signer.envelope(payload({ issuedAgoMs: 2 * hour }));
+  refuses(() => evaluator({ maxAge: hour }).load(twoHoursOld, now()), "TOO_OLD");
+  assert.equal(evaluator({ maxAge: 3 * hour }).load(twoHoursOld, now()).version, 1);
+  refuses(() => evaluator().load(signer.envelope(payload({ issuedAgoMs: -hour, expiresInMs: 2 * hour })), now()), "ISSUED_IN_FUTURE");
+  const yearLong = signer.envelope(payload({ expiresInMs: 365 * 86_400_000 }));
+  refuses(() => evaluator().load(yearLong, now()), "VALIDITY_TOO_LONG");
+  assert.equal(evaluator({ maxValidityMs: 366 * 86_400_000 }).load(yearLong, now()).version, 1);
+  // The refusal names its check in the message too.
+  try {
+    evaluator({ maxAge: hour }).load(twoHoursOld, now());
+  } catch (e) {
+    assert.match(e.message, /^max age: snapshot issued at .* is older than 1h/);
+  }
+});
+
+test("anyOwner accepts another owner's snapshot, explicitly", () => {
+  const billing = signer.envelope(payload({ owner: "billing" }));
+  refuses(() => evaluator().load(billing, now()), "WRONG_OWNER");
+  const ev = new Evaluator({ publicKeys: [signer.publicKey], environment: "production", anyOwner: true });
+  assert.equal(ev.load(billing, now()).owner, "billing");
+});
+
+test("an envelope with too many signatures to check is refused before any is tried", () => {
+  // Three pinned keys: 22 signatures would take 66 verifications, over the default of 64.
+  const publicKeys = [signer.publicKey, makeSigner().publicKey, makeSigner().publicKey];
+  const ev = () => new Evaluator({ publicKeys, environment: "production", owner: "shop" });
+  const env = JSON.parse(signer.envelope(payload()));
+  const strangers = Array.from({ length: 21 }, () => JSON.parse(makeSigner().envelope(payload())).signatures[0]);
+  env.signatures = [...strangers, ...env.signatures];
+  refuses(() => ev().load(JSON.stringify(env), now()), "TOO_MANY_SIGNATURE_ATTEMPTS");
+  env.signatures = env.signatures.slice(1);
+  assert.equal(ev().load(JSON.stringify(env), now()).version, 1, "63 attempts are allowed");
 });
 
 test("rollback is refused and the last-known-good kept; same version other bytes conflicts", () => {
@@ -142,6 +180,11 @@ test("constructor options that cannot work throw a clear EdgeflagError", () => {
     [{ publicKeys: ["rsa:" + signer.publicKey.slice(8)], environment: "production" }, /key|ed25519/i],
     [{ publicKeys: [signer.publicKey], environment: "production", threshold: 2 }, /threshold/i],
     [{ publicKeys: [signer.publicKey], environment: 42 }, /environment/],
+    [{ publicKeys: [signer.publicKey], environment: "production" }, /no owner/],
+    [{ publicKeys: [signer.publicKey], environment: "production", owner: "shop", anyOwner: true }, /owner/],
+    [{ publicKeys: [signer.publicKey], environment: "production", owner: "shop", anyOwner: "yes" }, /anyOwner/],
+    [{ publicKeys: [signer.publicKey], environment: "production", owner: "shop", minVersion: -1 }, /minVersion/],
+    [{ publicKeys: [signer.publicKey], environment: "production", owner: "shop", maxAge: 0 }, /max age/],
   ];
   for (const [options, message] of cases) {
     for (const make of [() => new Evaluator(options), () => createClient(options)]) {
@@ -155,11 +198,11 @@ test("constructor options that cannot work throw a clear EdgeflagError", () => {
   }
   // The weak (small-order) key: the identity point.
   const weak = "ed25519:" + Buffer.from([1, ...new Array(31).fill(0)]).toString("base64");
-  assert.throws(() => createClient({ publicKeys: [weak], environment: "production" }), EdgeflagError);
+  assert.throws(() => createClient({ publicKeys: [weak], environment: "production", owner: "shop" }), EdgeflagError);
 });
 
 test("client-only options are checked at construction too", () => {
-  const base = { publicKeys: [signer.publicKey], environment: "production" };
+  const base = { publicKeys: [signer.publicKey], environment: "production", owner: "shop" };
   for (const extra of [{ url: 42 }, { pollIntervalMs: 0 }, { timeoutMs: -1 }, { storage: {} }, { onExposure: "x" }, { stream: 1 }, { fetch: {} }]) {
     assert.throws(() => createClient({ ...base, ...extra }), (e) => e instanceof EdgeflagError && e.code === "INVALID_ARGUMENT", JSON.stringify(extra));
   }

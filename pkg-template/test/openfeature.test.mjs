@@ -14,6 +14,7 @@ const signer = makeSigner();
 const options = (extra) => ({
   publicKeys: [signer.publicKey],
   environment: "production",
+  owner: "shop",
   storage: null,
   pollIntervalMs: 40,
   timeoutMs: 300,
@@ -139,7 +140,7 @@ test("server SDK: evaluation before readiness and with bad contexts gives defaul
   ServerOpenFeature.setProvider(provider);
   const of = ServerOpenFeature.getClient();
   assert.equal(await of.getBooleanValue("new-checkout", true, { targetingKey: "u" }), true);
-  const client = createTestClient({ bootstrap: signer.envelope(payload()), publicKeys: [signer.publicKey], environment: "production" });
+  const client = createTestClient({ bootstrap: signer.envelope(payload()), publicKeys: [signer.publicKey], environment: "production", owner: "shop" });
   await ServerOpenFeature.setProviderAndWait(new EdgeflagServerProvider(client));
   const cyclic = {};
   cyclic.self = cyclic;

@@ -51,7 +51,7 @@ const script = (kind) => `
 ${kind === "esm" ? 'import { createClient, bucket, EdgeflagError } from "edgeflag";\nimport { createTestClient } from "edgeflag/testing";\nimport { EdgeflagServerProvider } from "edgeflag/openfeature";'
     : 'const { createClient, bucket, EdgeflagError } = require("edgeflag");\nconst { createTestClient } = require("edgeflag/testing");\nconst { EdgeflagServerProvider } = require("edgeflag/openfeature");'}
 const client = createClient({ publicKeys: [${JSON.stringify(signer.publicKey)}], environment: "production",
-  bootstrap: ${JSON.stringify(envelope)} });
+  owner: "shop", bootstrap: ${JSON.stringify(envelope)} });
 const out = {
   on: client.bool("new-checkout", { plan: "pro" }, false),
   off: client.bool("new-checkout", { plan: "free" }, true),

@@ -54,6 +54,7 @@ test("with a signed bootstrap, real rules evaluate and overrides win", () => {
     bootstrap: signer.envelope(payload()),
     publicKeys: [signer.publicKey],
     environment: "production",
+    owner: "shop",
     flags: { banner: "forced" },
   });
   assert.equal(client.info.version, 1);

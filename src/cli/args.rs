@@ -102,8 +102,8 @@ pub(crate) struct SignArgs {
     pub(crate) payload: PathBuf,
 }
 
-/// `edgeflag verify --trust PUB... [--threshold N] [--owner O] --env E [--min-version N]
-/// [--now T] ENVELOPE`.
+/// `edgeflag verify --trust PUB... [--threshold N] (--owner O | --any-owner) --env E
+/// [--min-version N] [--max-age DURATION] [--now T] ENVELOPE`.
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
     /// A pinned public key: `ed25519:<base64>`, an SPKI PEM block, or a path to an SPKI PEM
@@ -120,16 +120,23 @@ pub(crate) struct VerifyArgs {
     /// How many distinct pinned keys must have signed.
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub(crate) threshold: usize,
-    /// The owner the snapshot must name (default: any owner).
-    #[arg(long, value_name = "O")]
+    /// The owner the snapshot must name (required, unless --any-owner).
+    #[arg(long, value_name = "O", required_unless_present = "any_owner")]
     pub(crate) owner: Option<String>,
+    /// Accept a snapshot of any owner signed by the pinned keys (instead of --owner).
+    #[arg(long, conflicts_with = "owner")]
+    pub(crate) any_owner: bool,
     /// The environment the snapshot must name.
     #[arg(long, value_name = "E")]
     pub(crate) env: String,
-    /// The version this client already accepted: a snapshot with a lower version is a
-    /// rollback and is refused; version N itself and higher ones are accepted.
+    /// The lowest version accepted (e.g. the version this client already accepted): a
+    /// snapshot with a lower version is refused; version N itself and higher ones are accepted.
     #[arg(long, value_name = "N")]
     pub(crate) min_version: Option<u64>,
+    /// Refuse a snapshot issued longer ago than this (`90m`, `2h`, `1d`): the floor a client
+    /// without a high-water mark has against a replayed old snapshot.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_ms)]
+    pub(crate) max_age: Option<i64>,
     /// The clock for the expiry check: an RFC 3339 instant or `now` (the default).
     #[arg(long, value_name = "T", value_parser = parse_instant)]
     pub(crate) now: Option<Instant>,
@@ -163,9 +170,19 @@ pub(crate) struct EvalArgs {
     /// The environment the snapshot must name (with --snapshot).
     #[arg(long, value_name = "E", requires = "snapshot")]
     pub(crate) env: Option<String>,
-    /// The owner the snapshot must name (with --snapshot; default: any owner).
+    /// The owner the snapshot must name (with --snapshot; required unless --any-owner).
     #[arg(long, value_name = "O", requires = "snapshot")]
     pub(crate) owner: Option<String>,
+    /// Accept a snapshot of any owner signed by the pinned keys (with --snapshot, instead of
+    /// --owner).
+    #[arg(long, requires = "snapshot", conflicts_with = "owner")]
+    pub(crate) any_owner: bool,
+    /// The lowest version accepted (with --snapshot).
+    #[arg(long, value_name = "N", requires = "snapshot")]
+    pub(crate) min_version: Option<u64>,
+    /// Refuse a snapshot issued longer ago than this (with --snapshot; `90m`, `2h`, `1d`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_ms, requires = "snapshot")]
+    pub(crate) max_age: Option<i64>,
     /// An unsigned payload, for authoring and debugging: no signature, expiry or version
     /// checks.
     #[arg(long, value_name = "PAYLOAD.json")]

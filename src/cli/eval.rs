@@ -57,7 +57,10 @@ fn load(args: &EvalArgs, now: i64) -> Result<Snapshot, Failure> {
         threshold: args.threshold,
         environment,
         owner: args.owner.as_deref(),
+        any_owner: args.any_owner,
+        min_version: args.min_version,
+        max_age_ms: args.max_age,
     })?;
     let bytes = read_file(path)?;
-    verify_envelope(&bytes, &policy, None, now, path).map(|(snapshot, _)| snapshot)
+    verify_envelope(&bytes, &policy, now, path).map(|(snapshot, _)| snapshot)
 }

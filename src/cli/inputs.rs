@@ -152,6 +152,12 @@ pub(crate) struct TrustOptions<'a> {
     pub(crate) environment: &'a str,
     /// `--owner`.
     pub(crate) owner: Option<&'a str>,
+    /// `--any-owner`.
+    pub(crate) any_owner: bool,
+    /// `--min-version`.
+    pub(crate) min_version: Option<u64>,
+    /// `--max-age`, in ms (positive: the duration parser refuses anything else).
+    pub(crate) max_age_ms: Option<i64>,
 }
 
 /// Builds the client's trust policy; a policy the library refuses (a duplicate key, an
@@ -162,8 +168,21 @@ pub(crate) fn trust_policy(options: &TrustOptions<'_>) -> Result<TrustPolicy, Fa
     for arg in options.trust.iter().filter(|a| !a.trim().is_empty()) {
         builder = builder.public_key(public_key(arg)?);
     }
-    if let Some(owner) = options.owner {
-        builder = builder.owner(owner);
+    match (options.owner, options.any_owner) {
+        (Some(owner), _) => builder = builder.owner(owner),
+        (None, true) => builder = builder.any_owner(),
+        (None, false) => {
+            return Err(Failure::usage(
+                "--owner",
+                "name the owner whose snapshots to accept (--owner O), or give --any-owner",
+            ))
+        }
+    }
+    if let Some(version) = options.min_version {
+        builder = builder.min_version(version);
+    }
+    if let Some(ms) = options.max_age_ms {
+        builder = builder.max_age_ms(ms.unsigned_abs());
     }
     // The library's message starts with `trust policy:` and names the key by its position
     // among the --trust values.

@@ -138,6 +138,22 @@ impl Msg {
         Rfc3339(ms).push_to(self.buffer());
         self
     }
+
+    /// Appends a duration in the largest unit that divides it exactly, as the command line
+    /// takes durations (`30d`, `1h`, `90s`; anything else in `ms`).
+    #[inline(never)]
+    pub(crate) fn duration(&mut self, ms: u64) -> &mut Msg {
+        const UNITS: [(u64, &str); 4] = [
+            (86_400_000, "d"),
+            (3_600_000, "h"),
+            (60_000, "m"),
+            (1_000, "s"),
+        ];
+        match UNITS.iter().find(|(unit, _)| ms > 0 && ms % unit == 0) {
+            Some((unit, name)) => self.num(ms / unit).text(name),
+            None => self.num(ms).text(" ms"),
+        }
+    }
 }
 
 impl fmt::Display for Rfc3339 {

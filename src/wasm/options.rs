@@ -51,7 +51,22 @@ fn number(options: &JsValue, name: &str) -> Result<Option<f64>, JsValue> {
     }
 }
 
-/// Parses `{ publicKeys, environment, owner?, threshold?, clockSkewMs?, maxBytes? }`.
+fn flag(options: &JsValue, name: &str) -> Result<bool, JsValue> {
+    match get(options, name) {
+        None => Ok(false),
+        Some(v) => v.as_bool().ok_or_else(|| {
+            invalid_argument(
+                &Msg::new("options.")
+                    .text(name)
+                    .text(" must be a boolean")
+                    .finish(),
+            )
+        }),
+    }
+}
+
+/// Parses `{ publicKeys, environment, owner | anyOwner, threshold?, clockSkewMs?, minVersion?,
+/// maxAge?, maxBytes?, ... }`.
 pub(crate) fn parse(options: &JsValue) -> Result<Options, JsValue> {
     if !options.is_object() {
         return Err(invalid_argument(
@@ -83,8 +98,21 @@ pub(crate) fn parse(options: &JsValue) -> Result<Options, JsValue> {
     let mut builder = TrustPolicy::builder(environment)
         .keys(keys)
         .limits(limits.clone());
+    // Without either, the policy refuses to build ("no owner"), after the key checks.
     if let Some(owner) = string(options, "owner")? {
         builder = builder.owner(owner);
+    }
+    if flag(options, "anyOwner")? {
+        builder = builder.any_owner();
+    }
+    if let Some(version) = number(options, "minVersion")? {
+        builder = builder.min_version(version as u64);
+    }
+    if let Some(ms) = number(options, "maxAge")? {
+        builder = builder.max_age_ms(ms as u64);
+    }
+    if let Some(ms) = number(options, "maxValidityMs")? {
+        builder = builder.max_validity_ms(ms as u64);
     }
     if let Some(t) = number(options, "threshold")? {
         builder = builder.threshold(t as usize);

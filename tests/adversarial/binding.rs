@@ -34,9 +34,11 @@ fn case_06_snapshot_of_another_owner_is_rejected() {
             }
         );
     }
-    // A policy without an owner accepts any owner, but never another environment.
+    // A policy that opts out of the owner check accepts any owner, but never another
+    // environment.
     let any_owner = TrustPolicy::builder("production")
         .public_key(key(1).public_key())
+        .any_owner()
         .build()
         .unwrap();
     let env = sign_payload(
@@ -146,6 +148,7 @@ fn case_08_expired_snapshot_is_rejected() {
     // A policy with no skew allowance refuses one millisecond after `expiresAt`.
     let strict = TrustPolicy::builder("production")
         .public_key(key(1).public_key())
+        .owner("shop")
         .clock_skew_ms(0)
         .build()
         .unwrap();
@@ -165,12 +168,17 @@ fn case_08_clock_skew_inside_the_allowance_is_accepted() {
         let mut host = host_at_v5();
         assert_eq!(host.offer(&env, now), Ok(Outcome::Swapped(6)), "now {now}");
     }
-    // A client whose clock is behind (even before `issuedAt`) accepts too: only expiry is a
-    // freshness bound.
-    accepted(verify(&env, &policy(&[1], 1), None, ISSUED - 3_600_000));
+    // A client whose clock is behind `issuedAt` accepts within the same allowance, and
+    // refuses beyond it: a snapshot from the future would outlive its real validity.
+    accepted(verify(&env, &policy(&[1], 1), None, ISSUED - skew));
+    assert!(matches!(
+        verify(&env, &policy(&[1], 1), None, ISSUED - skew - 1),
+        Err(Error::IssuedInFuture { .. })
+    ));
     // The largest allowance a policy takes is a day, and it holds to the millisecond.
     let day = TrustPolicy::builder("production")
         .public_key(key(1).public_key())
+        .owner("shop")
         .clock_skew_ms(MAX_CLOCK_SKEW_MS)
         .build()
         .unwrap();

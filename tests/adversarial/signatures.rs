@@ -211,7 +211,10 @@ fn case_04_valid_signature_by_an_unpinned_key_is_rejected() {
     identity[0] = 1;
     for weak in [identity, order_two] {
         let text = format!("ed25519:{}", base64::encode(&weak));
-        let refused = TrustPolicy::builder("production").key(&text).build();
+        let refused = TrustPolicy::builder("production")
+            .key(&text)
+            .owner("shop")
+            .build();
         assert!(matches!(refused, Err(Error::Policy { .. })), "{text}");
     }
 }

@@ -74,7 +74,13 @@ fn eval_with_a_signed_snapshot_verifies_it_first() {
     let details = eval(
         &[
             &trusted[..],
-            &["--flag", "new-checkout", "--context", context],
+            &[
+                "--any-owner",
+                "--flag",
+                "new-checkout",
+                "--context",
+                context,
+            ],
         ]
         .concat(),
     );
@@ -97,6 +103,8 @@ fn eval_with_a_signed_snapshot_verifies_it_first() {
         s(&public),
         "--env",
         "staging",
+        "--owner",
+        "checkout-service",
     ];
     let run = edgeflag(
         &[

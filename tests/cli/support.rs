@@ -120,8 +120,13 @@ pub(crate) fn signed(scratch: &Scratch) -> (PathBuf, PathBuf) {
     (envelope, public)
 }
 
+/// `edgeflag verify EXTRA ENVELOPE`, for the fixtures' owner unless EXTRA names one (or
+/// `--any-owner`).
 pub(crate) fn verify(envelope: &Path, extra: &[&str]) -> Run {
     let mut args = vec!["verify"];
+    if !extra.iter().any(|a| *a == "--owner" || *a == "--any-owner") {
+        args.extend_from_slice(&["--owner", "checkout-service"]);
+    }
     args.extend_from_slice(extra);
     args.push(s(envelope));
     edgeflag(&args)

@@ -53,8 +53,8 @@ fn without_arguments_it_serves_the_signed_example_and_prints_the_key_to_pin() {
     let header = snapshot.header();
     assert_eq!(
         header.expires_at - header.issued_at,
-        7 * 86_400_000,
-        "--expires-in defaults to 7d"
+        3_600_000,
+        "--expires-in defaults to 1h"
     );
     assert!(header.issued_at <= now_ms() && header.issued_at > now_ms() - 60_000);
 }

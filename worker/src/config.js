@@ -11,7 +11,8 @@ let memo = { env: undefined, config: undefined };
  * The configuration for `env`, computed once per isolate (Workers hand every request the
  * same `env` object; a different one, e.g. in tests, is simply read again).
  * @returns {{ snapshotUrl?: string, publicKeys: string[], owner?: string, environment?: string,
- *   refreshSeconds: number, originUrl?: URL, canary?: { flag: string, originUrl: URL },
+ *   refreshSeconds: number, minVersion?: number, maxAgeSeconds?: number, maxValiditySeconds?: number,
+ *   originUrl?: URL, canary?: { flag: string, originUrl: URL },
  *   originConfigured: boolean, hasAssets: boolean, errors: string[], flagErrors: string[], key: string }}
  */
 export function readConfig(env) {
@@ -53,6 +54,11 @@ function parse(env) {
     else flagErrors.push(`REFRESH_SECONDS must be a number of seconds between 0.05 and 86400 (default ${DEFAULT_REFRESH_SECONDS})`);
   }
 
+  // Freshness floors for a cold isolate, which has no high-water mark of its own.
+  const minVersion = whole(text("MIN_VERSION"), "MIN_VERSION", 0, Number.MAX_SAFE_INTEGER, flagErrors);
+  const maxAgeSeconds = whole(text("MAX_AGE_SECONDS"), "MAX_AGE_SECONDS", 1, 366 * 86_400, flagErrors);
+  const maxValiditySeconds = whole(text("MAX_VALIDITY_SECONDS"), "MAX_VALIDITY_SECONDS", 1, 3660 * 86_400, flagErrors);
+
   const origin = httpUrl(text("ORIGIN_URL"), "ORIGIN_URL", errors, false);
   const originUrl = origin && new URL(origin);
   const canaryFlag = text("CANARY_FLAG");
@@ -69,6 +75,9 @@ function parse(env) {
     owner,
     environment,
     refreshSeconds,
+    minVersion,
+    maxAgeSeconds,
+    maxValiditySeconds,
     originUrl,
     /** ORIGIN_URL is set (possibly to something unusable, then `errors` says so). */
     originConfigured: text("ORIGIN_URL") !== undefined,
@@ -77,7 +86,8 @@ function parse(env) {
     errors: [...flagErrors, ...errors],
     flagErrors,
     // Identifies the snapshot settings: a change (only possible in tests) builds a new store.
-    key: JSON.stringify([snapshotUrl, publicKeys, owner, environment, refreshSeconds]),
+    key: JSON.stringify([snapshotUrl, publicKeys, owner, environment, refreshSeconds, minVersion, maxAgeSeconds,
+      maxValiditySeconds]),
   };
 }
 
@@ -93,5 +103,14 @@ function httpUrl(value, name, errors, required) {
     // reported below
   }
   errors.push(`${name} must be an absolute http(s) URL`);
+  return undefined;
+}
+
+/** An optional whole number from `min` to `max`; anything else is an error naming `name`. */
+function whole(text, name, min, max, errors) {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (Number.isInteger(n) && n >= min && n <= max) return n;
+  errors.push(`${name} must be a whole number from ${min} to ${max}`);
   return undefined;
 }

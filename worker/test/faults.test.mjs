@@ -35,6 +35,17 @@ const FAULTS = [
   ],
   ["oversized envelope", ({ backend }) => (backend.fault = "oversized"), "TOO_LARGE"],
   ["snapshot for another environment", ({ backend, signer }) => (backend.envelope = signer.envelope(payload({ version: 6, environment: "staging" }))), "WRONG_ENVIRONMENT"],
+  ["snapshot of another owner signed by the same key", ({ backend, signer }) => (backend.envelope = signer.envelope(payload({ version: 6, owner: "billing" }))), "WRONG_OWNER"],
+  [
+    "issuedAt in the future",
+    ({ backend, signer }) => (backend.envelope = signer.envelope(payload({ version: 6, issuedAt: Date.now() + 2 * HOUR, expiresAt: Date.now() + 3 * HOUR }))),
+    "ISSUED_IN_FUTURE",
+  ],
+  [
+    "validity far beyond 30 days",
+    ({ backend, signer }) => (backend.envelope = signer.envelope(payload({ version: 6, expiresAt: Date.UTC(9999, 11, 31) }))),
+    "VALIDITY_TOO_LONG",
+  ],
 ];
 
 for (const [name, breakIt, code] of FAULTS) {

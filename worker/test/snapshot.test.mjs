@@ -45,7 +45,8 @@ test("the npm client verifies and evaluates what the snapshot endpoint serves", 
   assert.equal(client.info.version, 2);
   assert.equal(client.bool("new-checkout", { targetingKey: "u", country: "DE" }, false), true);
   // A key the worker does not pin, e.g. a forged snapshot, would be refused by the browser.
-  const stranger = createClient({ url: `${worker.url}/edgeflag/snapshot`, publicKeys: [makeSigner().publicKey], environment: ENVIRONMENT, storage: null });
+  const stranger = createClient({ url: `${worker.url}/edgeflag/snapshot`, publicKeys: [makeSigner().publicKey], owner: OWNER,
+    environment: ENVIRONMENT, storage: null });
   t.after(() => stranger.close());
   assert.equal(await stranger.ready(1000), false);
   assert.equal(stranger.lastError?.code, "BAD_SIGNATURE");

@@ -42,8 +42,10 @@ pub(crate) struct ServeArgs {
     )]
     pub(crate) admin_token: Option<String>,
     /// How long each signed snapshot is valid (issuedAt + DURATION); the server re-signs
-    /// when less than half of it remains. At least 2s.
-    #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = parse_expires_in)]
+    /// when less than half of it remains, so a fresh client never accepts a snapshot older
+    /// than this (a replayed one from before a kill switch included). At least 2s, at most
+    /// 30d (what clients accept by default).
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = parse_expires_in)]
     pub(crate) expires_in: i64,
 }
 
@@ -51,11 +53,18 @@ pub(crate) struct ServeArgs {
 /// would re-sign (and bump the version) many times a second.
 const MIN_EXPIRES_IN_MS: i64 = 2_000;
 
-/// clap value parser for `--expires-in`: a duration of at least two seconds.
+/// The longest validity accepted: what clients accept by default
+/// (`DEFAULT_MAX_VALIDITY_MS`); a longer one would be refused by every one of them.
+const MAX_EXPIRES_IN_MS: i64 = 30 * 86_400_000;
+
+/// clap value parser for `--expires-in`: a duration from two seconds to 30 days.
 fn parse_expires_in(text: &str) -> Result<i64, String> {
     let ms = parse_duration_ms(text)?;
     if ms < MIN_EXPIRES_IN_MS {
         return Err("must be at least 2s (the server re-signs at half of it)".to_owned());
+    }
+    if ms > MAX_EXPIRES_IN_MS {
+        return Err("must be at most 30d (clients refuse a longer validity by default)".to_owned());
     }
     Ok(ms)
 }
@@ -69,6 +78,8 @@ mod tests {
         assert_eq!(parse_expires_in("7d"), Ok(604_800_000));
         assert_eq!(parse_expires_in("2s"), Ok(2_000));
         assert!(parse_expires_in("1s").is_err());
+        assert_eq!(parse_expires_in("30d"), Ok(2_592_000_000));
+        assert!(parse_expires_in("31d").is_err());
         assert!(parse_expires_in("soon").is_err());
     }
 }

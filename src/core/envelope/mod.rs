@@ -25,7 +25,7 @@
 //!     .public_key(key.public_key())
 //!     .owner("shop")
 //!     .build()?;
-//! let now = 1_795_000_000_000;
+//! let now = 1_795_300_000_000; // 2026-11-21T22:13:20Z, the host's clock
 //! match verify(envelope.as_bytes(), &policy, None, now)? {
 //!     Verified::Accepted { identity, .. } => assert_eq!(identity.version, 7),
 //!     Verified::Unchanged(_) => unreachable!("nothing was accepted before"),
@@ -46,6 +46,7 @@
 pub(crate) mod base64;
 mod digest;
 mod ed25519;
+mod freshness;
 mod keys;
 mod pae;
 mod parse;
@@ -55,8 +56,12 @@ mod sign;
 mod verify;
 
 #[cfg(test)]
+mod freshness_tests;
+#[cfg(test)]
 #[cfg(feature = "sign")]
 mod sign_tests;
+#[cfg(test)]
+mod strict_tests;
 #[cfg(test)]
 mod test_support;
 #[cfg(test)]
@@ -66,9 +71,13 @@ mod verify_tests;
 #[cfg(test)]
 mod wycheproof_tests;
 
+pub(crate) use freshness::check_still_fresh;
 pub use keys::PublicKey;
 pub use pae::pae;
-pub use policy::{TrustPolicy, TrustPolicyBuilder, DEFAULT_CLOCK_SKEW_MS, MAX_CLOCK_SKEW_MS};
+pub use policy::{
+    TrustPolicy, TrustPolicyBuilder, DEFAULT_CLOCK_SKEW_MS, DEFAULT_MAX_SIGNATURE_ATTEMPTS,
+    DEFAULT_MAX_VALIDITY_MS, MAX_CLOCK_SKEW_MS,
+};
 #[cfg(feature = "sign")]
 pub use sign::{sign_payload, sign_payload_multi, SigningKey};
 pub use verify::{verify, verify_signature, HighWater, Identity, Verified};

@@ -1,8 +1,8 @@
-//! The trust policy of a client: which keys it pins, how many of them must sign, which
-//! environment (and optionally which owner) it serves, and how much clock skew it forgives.
-//! Everything that could make verification meaningless (no keys, a weak key, a threshold no
-//! envelope can meet) is refused here, when the host configures the client, not later when a
-//! snapshot arrives.
+//! The trust policy of a client: which keys it pins, how many of them must sign, which owner
+//! and environment it serves, how much clock skew it forgives, and how fresh a snapshot must
+//! be (a minimum version, a maximum age, a maximum validity). Everything that could make
+//! verification meaningless (no keys, a weak key, no owner, a threshold no envelope can meet)
+//! is refused here, when the host configures the client, not later when a snapshot arrives.
 
 use super::keys::PublicKey;
 use super::MAX_SIGNATURES;
@@ -18,6 +18,15 @@ pub const DEFAULT_CLOCK_SKEW_MS: u64 = 5 * 60 * 1000;
 /// a snapshot frozen by a cache or an attacker, and a larger allowance would hollow it out.
 pub const MAX_CLOCK_SKEW_MS: u64 = 24 * 60 * 60 * 1000;
 
+/// The longest validity (`expiresAt` - `issuedAt`) accepted unless the host sets another:
+/// 30 days. A snapshot valid for longer would let a cache replay it, frozen, for that long.
+pub const DEFAULT_MAX_VALIDITY_MS: u64 = 30 * 24 * 60 * 60 * 1000;
+
+/// How many signature verifications one envelope may cost unless the host sets another:
+/// signatures in the envelope times pinned keys. Real envelopes need a handful; the bound
+/// keeps a hostile envelope from costing a browser's main thread more than a few tens of ms.
+pub const DEFAULT_MAX_SIGNATURE_ATTEMPTS: usize = 64;
+
 /// What a client trusts; built with [`TrustPolicy::builder`].
 ///
 /// ```
@@ -26,10 +35,28 @@ pub const MAX_CLOCK_SKEW_MS: u64 = 24 * 60 * 60 * 1000;
 /// let policy = TrustPolicy::builder("production")
 ///     .key("ed25519:fU0Of2FTpptiQrUiq77mhf2kQg+INLEIw72uNp71Sfo=")
 ///     .owner("checkout-service")
+///     .max_age_ms(2 * 60 * 60 * 1000) // refuse snapshots issued over 2 hours ago
 ///     .build()?;
 /// assert_eq!(policy.threshold(), 1);
 /// # Ok::<(), edgeflag::Error>(())
 /// ```
+///
+/// # What protects a client against rollback
+///
+/// - **With a high-water mark** (a client that persisted the newest snapshot it accepted, or
+///   one that already loaded one in this session): no version below the mark loads, and the
+///   mark's version loads only with the very bytes accepted. This holds for as long as the
+///   mark is kept, whatever an attacker replays.
+/// - **Without one** (a first visit, a private window, cleared storage, a cold edge isolate):
+///   any validly signed snapshot for the owner and environment could be replayed, up to
+///   whatever bounds the policy sets: [`min_version`](TrustPolicyBuilder::min_version) (a
+///   floor shipped with the client), [`max_age_ms`](TrustPolicyBuilder::max_age_ms) (nothing
+///   issued longer ago than that) and the snapshot's own expiry, itself bounded by
+///   [`max_validity_ms`](TrustPolicyBuilder::max_validity_ms). With a backend that signs
+///   snapshots valid for an hour (`edgeflag serve`'s default) and re-signs them at half-life,
+///   a fresh client accepts nothing more than an hour old, or `max_age` if that is shorter:
+///   a kill switch reaches every client within that bound even if a cache replays the old
+///   snapshot.
 #[derive(Clone, Debug)]
 pub struct TrustPolicy {
     keys: Vec<PublicKey>,
@@ -37,6 +64,10 @@ pub struct TrustPolicy {
     environment: String,
     owner: Option<String>,
     clock_skew_ms: u64,
+    min_version: u64,
+    max_age_ms: Option<u64>,
+    max_validity_ms: u64,
+    max_signature_attempts: usize,
     limits: Limits,
 }
 
@@ -49,7 +80,12 @@ impl TrustPolicy {
             threshold: 1,
             environment: environment.into(),
             owner: None,
+            any_owner: false,
             clock_skew_ms: DEFAULT_CLOCK_SKEW_MS,
+            min_version: 0,
+            max_age_ms: None,
+            max_validity_ms: DEFAULT_MAX_VALIDITY_MS,
+            max_signature_attempts: DEFAULT_MAX_SIGNATURE_ATTEMPTS,
             limits: Limits::default(),
         }
     }
@@ -69,14 +105,36 @@ impl TrustPolicy {
         &self.environment
     }
 
-    /// The owner a snapshot must name, or `None` when any owner is accepted.
+    /// The owner a snapshot must name, or `None` when the host opted into any owner
+    /// ([`TrustPolicyBuilder::any_owner`]).
     pub fn owner(&self) -> Option<&str> {
         self.owner.as_deref()
     }
 
-    /// How long after `expiresAt` (by the host's clock) a snapshot is still accepted.
+    /// How far the host's clock may be off: a snapshot is still accepted this long after its
+    /// `expiresAt`, and this long before its `issuedAt`.
     pub fn clock_skew_ms(&self) -> u64 {
         self.clock_skew_ms
+    }
+
+    /// The lowest version accepted (0: any).
+    pub fn min_version(&self) -> u64 {
+        self.min_version
+    }
+
+    /// The oldest `issuedAt` accepted, as an age in milliseconds (`None`: no limit but expiry).
+    pub fn max_age_ms(&self) -> Option<u64> {
+        self.max_age_ms
+    }
+
+    /// The longest validity (`expiresAt` - `issuedAt`) accepted, in milliseconds.
+    pub fn max_validity_ms(&self) -> u64 {
+        self.max_validity_ms
+    }
+
+    /// The most signature verifications one envelope may cost (signatures x pinned keys).
+    pub fn max_signature_attempts(&self) -> usize {
+        self.max_signature_attempts
     }
 
     /// The limits envelopes and payloads are parsed and compiled under.
@@ -95,7 +153,12 @@ pub struct TrustPolicyBuilder {
     threshold: usize,
     environment: String,
     owner: Option<String>,
+    any_owner: bool,
     clock_skew_ms: u64,
+    min_version: u64,
+    max_age_ms: Option<u64>,
+    max_validity_ms: u64,
+    max_signature_attempts: usize,
     limits: Limits,
 }
 
@@ -128,15 +191,52 @@ impl TrustPolicyBuilder {
         self
     }
 
-    /// Accepts only snapshots of this owner (default: any owner).
+    /// Accepts only snapshots of this owner. Required, unless [`any_owner`](Self::any_owner)
+    /// says otherwise: with one key signing for two owners, a client without an owner would
+    /// take either's snapshot (and make it its high-water mark).
     pub fn owner(mut self, owner: impl Into<String>) -> Self {
         self.owner = Some(owner.into());
+        self
+    }
+
+    /// Accepts snapshots of any owner signed by the pinned keys: an explicit opt-out of the
+    /// owner check, for tools that inspect snapshots of several owners.
+    pub fn any_owner(mut self) -> Self {
+        self.any_owner = true;
         self
     }
 
     /// Sets the clock-skew allowance in milliseconds (default five minutes, at most a day).
     pub fn clock_skew_ms(mut self, clock_skew_ms: u64) -> Self {
         self.clock_skew_ms = clock_skew_ms;
+        self
+    }
+
+    /// Refuses snapshots whose version is below `version` (default 0: none): a floor a client
+    /// can ship with, for when it has no high-water mark of its own.
+    pub fn min_version(mut self, version: u64) -> Self {
+        self.min_version = version;
+        self
+    }
+
+    /// Refuses snapshots issued more than `ms` milliseconds before the host's clock (beyond
+    /// the skew allowance). Default: no limit but the snapshot's expiry.
+    pub fn max_age_ms(mut self, ms: u64) -> Self {
+        self.max_age_ms = Some(ms);
+        self
+    }
+
+    /// Refuses snapshots valid for longer than `ms` milliseconds (`expiresAt` - `issuedAt`;
+    /// default 30 days).
+    pub fn max_validity_ms(mut self, ms: u64) -> Self {
+        self.max_validity_ms = ms;
+        self
+    }
+
+    /// Sets how many signature verifications one envelope may cost (signatures x pinned
+    /// keys; default 64). An envelope over it is refused before any signature is checked.
+    pub fn max_signature_attempts(mut self, attempts: usize) -> Self {
+        self.max_signature_attempts = attempts;
         self
     }
 
@@ -158,11 +258,6 @@ impl TrustPolicyBuilder {
         }
         if self.environment.is_empty() {
             return Err(policy("environment is empty"));
-        }
-        if self.owner.as_deref() == Some("") {
-            return Err(policy(
-                "owner is empty (leave it unset to accept any owner)",
-            ));
         }
         if self.keys.is_empty() {
             return Err(policy("no pinned keys"));
@@ -204,6 +299,27 @@ impl TrustPolicyBuilder {
                     .finish(),
             ));
         }
+        if self.max_validity_ms == 0 {
+            return Err(policy("max validity is 0: no snapshot could load"));
+        }
+        if self.max_age_ms == Some(0) {
+            return Err(policy("max age is 0: no snapshot could load"));
+        }
+        let needed = self.threshold.saturating_mul(self.keys.len());
+        if self.max_signature_attempts < needed {
+            return Err(policy(
+                Msg::new("max signature attempts ")
+                    .num(self.max_signature_attempts)
+                    .text(" is below the ")
+                    .num(needed)
+                    .text(" a threshold of ")
+                    .num(self.threshold)
+                    .text(" with ")
+                    .num(self.keys.len())
+                    .text(" pinned key(s) may need")
+                    .finish(),
+            ));
+        }
         if self.clock_skew_ms > MAX_CLOCK_SKEW_MS {
             return Err(policy(
                 Msg::new("clock skew of ")
@@ -214,12 +330,35 @@ impl TrustPolicyBuilder {
                     .finish(),
             ));
         }
+        match (&self.owner, self.any_owner) {
+            (Some(owner), false) if owner.is_empty() => {
+                return Err(policy(
+                    "owner is empty: name the owner whose snapshots to accept",
+                ))
+            }
+            (None, false) => {
+                return Err(policy(
+                    "no owner: name the owner whose snapshots to accept, or opt into any \
+                     owner explicitly",
+                ));
+            }
+            (Some(_), true) => {
+                return Err(policy(
+                    "an owner and any owner both asked for: name one owner, or accept any",
+                ));
+            }
+            _ => {}
+        }
         Ok(TrustPolicy {
             keys: self.keys,
             threshold: self.threshold,
             environment: self.environment,
             owner: self.owner,
             clock_skew_ms: self.clock_skew_ms,
+            min_version: self.min_version,
+            max_age_ms: self.max_age_ms,
+            max_validity_ms: self.max_validity_ms,
+            max_signature_attempts: self.max_signature_attempts,
             limits: self.limits,
         })
     }
@@ -249,91 +388,5 @@ fn policy(message: impl Into<String>) -> Error {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const KEY_A: &str = "ed25519:fU0Of2FTpptiQrUiq77mhf2kQg+INLEIw72uNp71Sfo=";
-    // RFC 8032 test 1 public key.
-    const KEY_B: &str = "ed25519:11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
-
-    fn message(err: Error) -> String {
-        match err {
-            Error::Policy { message } => message,
-            other => panic!("expected a policy error, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn defaults_to_threshold_one_five_minutes_any_owner() {
-        let policy = TrustPolicy::builder("production")
-            .key(KEY_A)
-            .build()
-            .unwrap();
-        assert_eq!(policy.threshold(), 1);
-        assert_eq!(policy.clock_skew_ms(), 300_000);
-        assert_eq!(policy.owner(), None);
-        assert_eq!(policy.environment(), "production");
-        assert_eq!(policy.limits(), &Limits::default());
-        assert_eq!(policy.keys().len(), 1);
-    }
-
-    #[test]
-    fn accepts_a_threshold_up_to_the_number_of_keys() {
-        let policy = TrustPolicy::builder("production")
-            .keys([KEY_A, KEY_B])
-            .threshold(2)
-            .owner("shop")
-            .build()
-            .unwrap();
-        assert_eq!(policy.threshold(), 2);
-        assert_eq!(policy.owner(), Some("shop"));
-    }
-
-    #[test]
-    fn refuses_impossible_thresholds() {
-        let zero = TrustPolicy::builder("p").key(KEY_A).threshold(0).build();
-        assert!(message(zero.unwrap_err()).contains("threshold is 0"));
-        let three = TrustPolicy::builder("p").keys([KEY_A, KEY_B]).threshold(3);
-        assert!(message(three.build().unwrap_err()).contains("impossible with 2"));
-    }
-
-    #[test]
-    fn refuses_no_keys_malformed_keys_and_weak_keys() {
-        let none = TrustPolicy::builder("p").build().unwrap_err();
-        assert_eq!(message(none), "no pinned keys");
-        let malformed = TrustPolicy::builder("p")
-            .key(KEY_A)
-            .key("ed25519:AAAA")
-            .build();
-        assert!(message(malformed.unwrap_err()).starts_with("keys[1]: "));
-        let identity = "ed25519:AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
-        let weak = TrustPolicy::builder("p").key(identity).build().unwrap_err();
-        assert!(message(weak).contains("weak"));
-    }
-
-    #[test]
-    fn refuses_a_key_pinned_twice_even_in_another_form() {
-        let pem = PublicKey::parse(KEY_A).unwrap().to_pem();
-        let twice = TrustPolicy::builder("p")
-            .keys([KEY_A, KEY_B, &pem])
-            .build()
-            .unwrap_err();
-        assert!(message(twice).contains("keys[2]: ed25519:fU0O"));
-    }
-
-    #[test]
-    fn refuses_empty_environment_empty_owner_and_unbounded_skew() {
-        let env = TrustPolicy::builder("").key(KEY_A).build().unwrap_err();
-        assert_eq!(message(env), "environment is empty");
-        let owner = TrustPolicy::builder("p").key(KEY_A).owner("").build();
-        assert!(message(owner.unwrap_err()).starts_with("owner is empty"));
-        let skew = TrustPolicy::builder("p")
-            .key(KEY_A)
-            .clock_skew_ms(MAX_CLOCK_SKEW_MS + 1);
-        assert!(message(skew.build().unwrap_err()).contains("clock skew"));
-        let max = TrustPolicy::builder("p")
-            .key(KEY_A)
-            .clock_skew_ms(MAX_CLOCK_SKEW_MS);
-        assert!(max.build().is_ok());
-    }
-}
+#[path = "policy_tests.rs"]
+mod tests;

@@ -34,10 +34,9 @@ impl SigningKey {
     }
 
     fn from_dalek(key: ed25519_dalek::SigningKey) -> Self {
-        // [s]B for the secret scalar s, by the verifier's own arithmetic: a clamped scalar is
-        // never a multiple of L, so the point has large order and needs no decoding or checks.
-        let public =
-            PublicKey::from_checked(VerifyKey::of_secret_scalar(&key.to_scalar().to_bytes()));
+        // Derived by the signing library (constant time in the secret): a clamped scalar is
+        // never a multiple of L, so the point has large order and needs no further checks.
+        let public = PublicKey::from_checked(VerifyKey::of_signing_key(&key));
         SigningKey { key, public }
     }
 

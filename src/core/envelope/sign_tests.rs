@@ -81,6 +81,7 @@ fn a_signed_payload_verifies_on_a_client() {
     assert!(envelope.contains(&format!(r#""keyid":"{}""#, key.keyid())));
     let policy = TrustPolicy::builder("production")
         .public_key(key.public_key())
+        .owner("shop")
         .build()
         .unwrap();
     match verify(envelope.as_bytes(), &policy, None, NOW).unwrap() {
@@ -100,6 +101,7 @@ fn several_keys_sign_for_a_threshold() {
         .public_key(a.public_key())
         .public_key(b.public_key())
         .threshold(2)
+        .owner("shop")
         .build()
         .unwrap();
     assert!(verify(envelope.as_bytes(), &policy, None, NOW).is_ok());

@@ -1,11 +1,14 @@
-//! The verification pipeline, in SECURITY.md's order: byte cap, strict envelope parse, exact
-//! `payloadType`, base64, Ed25519 against every pinned key, threshold of distinct keys, payload
-//! parse and header, owner and environment, expiry, high-water mark, compile. Each step runs
+//! The verification pipeline, in this order: byte cap, strict envelope parse, exact
+//! `payloadType`, the signature-attempt cap, base64, Ed25519 against every pinned key,
+//! threshold of distinct keys, payload parse and header, owner and environment, freshness
+//! (issuedAt not in the future, validity, expiry, age), minimum version, high-water mark,
+//! compile. Each step runs
 //! only on what the previous one vouched for: nothing in the payload is read before enough
 //! pinned keys signed it, and the payload is parsed from exactly the bytes that were verified.
 
 use super::base64;
 use super::digest::{hex, sha256};
+use super::freshness::{check_header, check_version};
 use super::keys::PublicKey;
 use super::pae::pae;
 use super::parse::{self, RawSignature};
@@ -121,6 +124,14 @@ pub fn verify(
                 found: shorten(raw.payload_type),
             });
         }
+        let attempts = raw.signatures.len().saturating_mul(policy.keys().len());
+        if attempts > policy.max_signature_attempts() {
+            return Err(Error::TooManySignatureAttempts {
+                signatures: raw.signatures.len(),
+                keys: policy.keys().len(),
+                limit: policy.max_signature_attempts(),
+            });
+        }
         let payload = decode(raw.payload, &Path::ROOT.key("payload"))?;
         let signatures = decode_signatures(&raw.signatures, policy.keys())?;
         // The parsed envelope (which holds the payload a second time, as base64) is dropped
@@ -153,6 +164,7 @@ pub fn verify(
         issued_at: header.issued_at,
         expires_at: header.expires_at,
     };
+    check_version(&header, policy)?;
     if let Some(mark) = high_water {
         if header.version < mark.version {
             return Err(Error::Rollback {
@@ -172,34 +184,6 @@ pub fn verify(
     }
     let snapshot = Snapshot::compile(&document, &header, limits)?;
     Ok(Verified::Accepted { snapshot, identity })
-}
-
-/// Owner, environment (exact, case-sensitive) and expiry with the policy's skew allowance.
-fn check_header(header: &Header, policy: &TrustPolicy, now_ms: i64) -> Result<(), Error> {
-    if let Some(owner) = policy.owner() {
-        if *header.owner != *owner {
-            return Err(Error::Owner {
-                expected: owner.into(),
-                found: header.owner.as_ref().into(),
-            });
-        }
-    }
-    if *header.environment != *policy.environment() {
-        return Err(Error::Environment {
-            expected: policy.environment().into(),
-            found: header.environment.as_ref().into(),
-        });
-    }
-    // The policy bounds the skew to a day, so the conversion cannot fail; saturation keeps an
-    // `expiresAt` near the end of time from wrapping into the past.
-    let skew = i64::try_from(policy.clock_skew_ms()).unwrap_or(i64::MAX);
-    if now_ms > header.expires_at.saturating_add(skew) {
-        return Err(Error::Expired {
-            expires_at: header.expires_at,
-            now: now_ms,
-        });
-    }
-    Ok(())
 }
 
 /// One decoded entry of `signatures`.

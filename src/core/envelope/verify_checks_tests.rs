@@ -21,9 +21,10 @@ fn another_environment_or_owner_is_rejected() {
         verify(&env, &policy(&[1], 1), None, NOW),
         Err(Error::Owner { expected, found }) if expected == "shop" && found == "billing"
     ));
-    // Without an owner in the policy, any owner is accepted.
+    // A policy that opts out of the owner check accepts any owner.
     let any_owner = TrustPolicy::builder("production")
         .public_key(pinned(1))
+        .any_owner()
         .build()
         .unwrap();
     assert_eq!(
@@ -82,6 +83,7 @@ fn the_byte_cap_comes_before_parsing() {
     };
     let policy = TrustPolicy::builder("production")
         .public_key(pinned(1))
+        .owner("shop")
         .limits(limits);
     let garbage = vec![b'{'; 101];
     assert_eq!(

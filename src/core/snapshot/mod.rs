@@ -298,14 +298,20 @@ fn index_of(members: &read::Members, p: &Path<'_>) -> Result<StrIndex, Error> {
         .map_err(|dup| read::error(p, Msg::new("duplicate key ").quoted(&dup).finish()))
 }
 
-/// A snapshot whose `flags` object has the members `flags` (JSON text), for unit tests.
+/// A payload of owner `o`, environment `e`, version 1, valid from 2026-01-01 for a week,
+/// whose `flags` object has the members `flags` (JSON text), for unit tests.
+#[cfg(test)]
+pub(crate) fn test_payload(flags: &str) -> alloc::string::String {
+    alloc::format!(
+        r#"{{"schema":"edgeflag/v1","owner":"o","environment":"e","version":1,
+          "issuedAt":"2026-01-01T00:00:00Z","expiresAt":"2026-01-08T00:00:00Z","flags":{{{flags}}}}}"#
+    )
+}
+
+/// The snapshot of [`test_payload`], for unit tests.
 #[cfg(test)]
 pub(crate) fn test_snapshot(flags: &str) -> Snapshot {
-    let payload = alloc::format!(
-        r#"{{"schema":"edgeflag/v1","owner":"o","environment":"e","version":1,
-          "issuedAt":"2026-01-01T00:00:00Z","expiresAt":"2027-01-01T00:00:00Z","flags":{{{flags}}}}}"#
-    );
-    Snapshot::load(payload.as_bytes(), &Limits::default()).unwrap()
+    Snapshot::load(test_payload(flags).as_bytes(), &Limits::default()).unwrap()
 }
 
 #[cfg(test)]

@@ -37,6 +37,7 @@ fn unusable_configurations_are_refused() {
     }
     let policy = TrustPolicy::builder("production")
         .key("ed25519:fU0Of2FTpptiQrUiq77mhf2kQg+INLEIw72uNp71Sfo=")
+        .owner("shop")
         .build()
         .unwrap();
     let zero = SyncConfig {

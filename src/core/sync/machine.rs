@@ -41,6 +41,9 @@ pub struct SyncMachine {
     pub(super) confirmed_at: Option<i64>,
     /// Start of the `stale_after_ms` window: the last confirmation or load.
     pub(super) fresh_since: Option<i64>,
+    /// How many envelopes went through `verify` (tests check what is not verified again).
+    #[cfg(test)]
+    pub(super) verifications: u32,
 }
 
 /// A loaded snapshot with what it came from.
@@ -91,6 +94,8 @@ impl SyncMachine {
             in_flight: None,
             confirmed_at: None,
             fresh_since: None,
+            #[cfg(test)]
+            verifications: 0,
         })
     }
 

@@ -11,6 +11,7 @@ const POLL: i64 = 30_000;
 fn machine_with(config: SyncConfig) -> SyncMachine {
     let policy = TrustPolicy::builder("production")
         .key("ed25519:fU0Of2FTpptiQrUiq77mhf2kQg+INLEIw72uNp71Sfo=")
+        .owner("shop")
         .build()
         .unwrap();
     SyncMachine::new(policy, config).unwrap()

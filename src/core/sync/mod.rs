@@ -18,9 +18,12 @@
 //! # let body = sign_payload(br#"{"schema": "edgeflag/v1", "owner": "shop",
 //! #   "environment": "production", "version": 7, "issuedAt": "2026-11-21T10:00:00Z",
 //! #   "expiresAt": "2026-11-28T10:00:00Z", "flags": {}}"#, &key, &Limits::default())?;
-//! let policy = TrustPolicy::builder("production").public_key(key.public_key()).build()?;
+//! let policy = TrustPolicy::builder("production")
+//!     .public_key(key.public_key())
+//!     .owner("shop")
+//!     .build()?;
 //! let mut sync = SyncMachine::new(policy, SyncConfig::default())?;
-//! let now = 1_795_000_000_000; // the host's clock
+//! let now = 1_795_300_000_000; // the host's clock
 //!
 //! let outcome = sync.start(now);
 //! assert!(outcome.poll_due);

@@ -39,6 +39,33 @@ fn the_same_version_with_the_same_bytes_is_a_no_op() {
 }
 
 #[test]
+fn the_envelope_in_use_is_not_verified_or_parsed_again() {
+    let mut m = ready(5);
+    let before = m.verifications;
+    for i in 1..=3 {
+        let out = m.on_stream_event(&envelope(5), NOW + 100 * i);
+        assert!(out.events.is_empty() && out.error.is_none());
+        let out = m.on_response(200, Some("\"v5\""), &envelope(5), NOW + 100 * i + 50, 0.5);
+        assert!(out.events.is_empty() && out.error.is_none());
+    }
+    assert_eq!(m.verifications, before, "six deliveries, no verification");
+    // Another envelope of the same version is verified (and refused: other bytes).
+    let out = m.on_stream_event(&other_envelope(5), NOW + 1_000);
+    assert_eq!(code(&out), "VERSION_CONFLICT");
+    assert_eq!(m.verifications, before + 1);
+}
+
+#[test]
+fn the_envelope_in_use_is_still_held_to_its_expiry() {
+    let mut m = ready(5);
+    let expires = m.identity().unwrap().expires_at;
+    let late = expires + 5 * 60_000 + 1;
+    let out = m.on_stream_event(&envelope(5), late);
+    assert_eq!(code(&out), "EXPIRED");
+    assert_eq!(out.status, Status::Stale);
+}
+
+#[test]
 fn the_same_version_with_other_bytes_is_refused() {
     let mut m = ready(5);
     let out = m.on_stream_event(&other_envelope(5), NOW + 100);

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // What each engine costs a browser to download, gzipped (level 9). Every engine's full
-// browser entry is bundled the same way, with esbuild --bundle --minify (ESM, platform
-// browser, NODE_ENV=production), so the comparison does not depend on how each project
-// happens to build its dist files:
+// browser entry is bundled the same way (pkg-template/download.mjs, which the package's size
+// test uses too: esbuild --bundle --minify, ESM, platform browser, NODE_ENV=production), so
+// the comparison does not depend on how each project happens to build its dist files:
 //   - edgeflag: the package's browser entry (index.js: evaluator, client, transport) bundled,
 //     plus the wasm it fetches (a separate download, gzipped on its own);
 //   - GrowthBook: `export * from "@growthbook/growthbook"`; its own published bundle
@@ -18,35 +18,21 @@ import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
+import { bundle, download, gz } from "../../../pkg-template/download.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkgDir = dirname(resolve(process.env.EDGEFLAG_PKG ?? join(here, "../../../pkg/node.js")));
 const outFile = resolve(process.argv[2] ?? join(here, "../../../target/bench/sizes.json"));
 const require = createRequire(import.meta.url);
 
-const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
+const peer = (contents) => bundle(build, contents, here);
 
-async function bundle(contents) {
-  const result = await build({
-    stdin: { contents, resolveDir: here, sourcefile: "entry.js" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    define: { "process.env.NODE_ENV": '"production"' },
-    write: false,
-    logLevel: "error",
-  });
-  return Buffer.from(result.outputFiles[0].contents);
-}
-
-const edgeflagJs = await bundle(`export * from ${JSON.stringify(join(pkgDir, "index.js"))};`);
-const wasm = readFileSync(join(pkgDir, "web", "edgeflag_bg.wasm"));
-const growthbookJs = await bundle(`export * from "@growthbook/growthbook";`);
+const edgeflag = await download(build, pkgDir);
+const edgeflagJs = edgeflag.js;
+const wasm = edgeflag.wasm;
+const growthbookJs = await peer(`export * from "@growthbook/growthbook";`);
 const growthbookDist = readFileSync(join(dirname(require.resolve("@growthbook/growthbook/package.json")), "dist/bundles/esm.min.js"));
-const flagdJs = await bundle(`export * from "@openfeature/flagd-core";`);
+const flagdJs = await peer(`export * from "@openfeature/flagd-core";`);
 
 const result = {
   bundler: `esbuild ${require("esbuild/package.json").version} --bundle --minify --format=esm --platform=browser; gzip -9`,

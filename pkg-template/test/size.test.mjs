@@ -1,0 +1,17 @@
+// The download budget, as a plain test: what a browser fetches from the package (the bundled
+// browser entry and the wasm, each gzipped) stays within DOWNLOAD_BUDGET_BYTES.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { build } from "esbuild";
+import { fileURLToPath } from "node:url";
+import { DOWNLOAD_BUDGET_BYTES, download } from "../download.mjs";
+
+const pkgDir = fileURLToPath(new URL("../../pkg", import.meta.url));
+
+test(`a browser downloads at most ${DOWNLOAD_BUDGET_BYTES} bytes, gzipped`, async (t) => {
+  const { jsGzip, wasmGzip, total } = await download(build, pkgDir);
+  t.diagnostic(`download: ${total} bytes gzipped (wasm ${wasmGzip} + JavaScript ${jsGzip}), budget ${DOWNLOAD_BUDGET_BYTES}`);
+  assert.ok(total <= DOWNLOAD_BUDGET_BYTES, `${total} bytes is over the budget of ${DOWNLOAD_BUDGET_BYTES}`);
+  // The measurement itself: both parts are there and plausible.
+  assert.ok(wasmGzip > 40_000 && jsGzip > 4_000, `wasm ${wasmGzip}, js ${jsGzip}`);
+});
