@@ -15,6 +15,8 @@
 mod admin;
 #[path = "serve/client.rs"]
 mod client;
+#[path = "serve/limits.rs"]
+mod limits;
 #[path = "serve/snapshot.rs"]
 mod snapshot;
 #[path = "serve/state.rs"]

@@ -55,6 +55,26 @@ pub(crate) enum Command {
     /// file, and offer an admin API. With no options: an example with a development key.
     #[command(after_help = EXIT_CODES)]
     Serve(ServeArgs),
+    /// Check `edgeflag serve`'s audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// `edgeflag audit ...`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuditCommand {
+    /// Check the hash chain of DIR/audit.jsonl: prints `ok N entries`, or names the first
+    /// entry that was changed, removed, reordered or inserted (exit 1).
+    #[command(after_help = EXIT_CODES)]
+    Verify(AuditVerifyArgs),
+}
+
+/// `edgeflag audit verify DIR`.
+#[derive(Debug, Args)]
+pub(crate) struct AuditVerifyArgs {
+    /// The state directory of `edgeflag serve --state DIR` (or the audit.jsonl file itself).
+    #[arg(value_name = "DIR")]
+    pub(crate) dir: PathBuf,
 }
 
 impl Command {
@@ -67,6 +87,7 @@ impl Command {
             Command::Eval(_) => "eval",
             Command::Lint(_) => "lint",
             Command::Serve(_) => "serve",
+            Command::Audit(AuditCommand::Verify(_)) => "audit verify",
         }
     }
 }

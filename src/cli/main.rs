@@ -8,6 +8,7 @@
 //! 2 usage error, 3 I/O failure writing output.
 
 mod args;
+mod audit;
 mod details;
 mod eval;
 mod eval_stream;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => eval::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Audit(args::AuditCommand::Verify(args)) => audit::verify(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

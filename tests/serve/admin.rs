@@ -5,12 +5,14 @@ use super::client::request;
 use super::support::{audit_lines, now_ms, Scratch, Server};
 use edgeflag::{Context, Reason};
 use serde_json::{json, Value as Json};
+use sha2::{Digest, Sha256};
 
-const TOKEN: &str = "test-token-0123";
+const TOKEN: &str = "test-token-0123456789abcdef";
 
 #[test]
 fn admin_requests_without_the_right_token_get_401() {
-    let server = Server::start(&["--admin-token", TOKEN]);
+    // Every wrong attempt below must answer 401, not the throttle's 429.
+    let server = Server::start(&["--admin-token", TOKEN, "--max-auth-failures", "1000"]);
     assert!(
         !server
             .banner
@@ -281,10 +283,17 @@ fn every_change_is_an_audit_entry_appended_durably_and_listed() {
     assert!((now_ms() - at).abs() < 60_000);
     assert_eq!(
         lines[0],
-        json!({"at": lines[0]["at"], "source": "admin", "token": fingerprint, "action": "kill",
+        json!({"prev": null, "at": lines[0]["at"], "source": "admin", "token": fingerprint, "action": "kill",
             "flag": "banner", "changes": [{"path": "flags.banner.enabled", "old": null, "new": false}],
             "oldVersion": server.version, "newVersion": first["version"]})
     );
+    // The second names the first: the SHA-256 of its line as written.
+    let first_line = text.lines().next().unwrap();
+    let hash: String = Sha256::digest(first_line.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(lines[1]["prev"], hash.as_str());
     assert_eq!(lines[1]["action"], "patch");
     assert_eq!(lines[1]["flag"], "free-shipping-threshold");
     assert_eq!(lines[1]["oldVersion"], first["version"]);
@@ -321,4 +330,67 @@ fn status_reports_the_version_the_key_and_the_last_publish() {
         edgeflag::unstable::time::parse_rfc3339(status["lastPublishedAt"].as_str().unwrap())
             .unwrap();
     assert!((now_ms() - published).abs() < 60_000);
+}
+
+#[test]
+fn audit_verify_checks_the_chain_and_names_the_first_entry_that_was_rewritten() {
+    let state = Scratch::new("audit-verify");
+    let server = Server::start(&["--state", &state.s("state"), "--admin-token", TOKEN]);
+    for flag in ["banner", "new-checkout", "checkout-button-color"] {
+        let killed = server.admin("POST", &format!("/admin/flags/{flag}/kill"), None);
+        assert_eq!(killed.status, 200);
+    }
+    drop(server);
+    let verify = |dir: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_edgeflag"))
+            .args(["audit", "verify", dir])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, _) = verify(&state.s("state"));
+    assert_eq!((code, stdout.as_str()), (Some(0), "ok 3 entries\n"));
+
+    // Someone rewrites history: the second entry now says another flag was killed.
+    let path = state.path("state/audit.jsonl");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen("\"flag\":\"new-checkout\"", "\"flag\":\"banner\"", 1),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = verify(&state.s("state"));
+    assert_eq!((code, stdout.as_str()), (Some(1), ""));
+    assert!(
+        stderr.starts_with(&format!(
+            "edgeflag audit verify: {}: entry 3: prev is ",
+            path.display()
+        )),
+        "{stderr}"
+    );
+    // The server says so at start, and the admin API refuses to list a broken history.
+    let restarted = Server::start(&["--state", &state.s("state"), "--admin-token", TOKEN]);
+    assert!(
+        restarted
+            .stderr()
+            .contains("entry 3 breaks the audit chain"),
+        "{}",
+        restarted.stderr()
+    );
+    let listed = restarted.admin("GET", "/admin/audit", None);
+    assert_eq!(listed.status, 500);
+    assert!(listed.text().contains("entry 3"), "{}", listed.text());
+
+    // A torn last line from a crash is reported, not counted.
+    std::fs::write(&path, format!("{text}{{\"prev\":\"ab")).unwrap();
+    let (code, stdout, _) = verify(path.to_str().unwrap());
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.starts_with("ok 3 entries (and a torn last line of 11 bytes"),
+        "{stdout}"
+    );
 }

@@ -69,13 +69,15 @@ fn a_key_file_signs_and_a_token_from_the_environment_guards_the_admin_api() {
     assert!(keygen.status.success(), "{keygen:?}");
     let printed = String::from_utf8(keygen.stdout).unwrap();
     let key = scratch.s("keys/edgeflag.key");
-    let server = Server::try_start_with_token_env(&["--key", &key], Some("from-the-env")).unwrap();
+    let server =
+        Server::try_start_with_token_env(&["--key", &key], Some("from-the-environment-0123456789"))
+            .unwrap();
     assert_eq!(Some(server.public_key.as_str()), printed.lines().next());
     assert!(!server
         .banner
         .iter()
         .any(|l| l.contains("development key") || l.contains("admin token")));
-    assert_eq!(server.token, "from-the-env");
+    assert_eq!(server.token, "from-the-environment-0123456789");
     assert_eq!(server.admin("GET", "/admin/status", None).status, 200);
     server.verified(&server.get("/snapshot").body);
 }

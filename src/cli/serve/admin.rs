@@ -1,4 +1,5 @@
-//! The admin API, behind `Authorization: Bearer <token>` (401 otherwise):
+//! The admin API, behind `Authorization: Bearer <token>` (401 otherwise; 429 with
+//! `Retry-After` for an address after ten failures in a minute, see `throttle`):
 //! `GET /admin/flags`, `PATCH /admin/flags/{key}`, `POST /admin/flags/{key}/kill`,
 //! `GET /admin/status` and `GET /admin/audit[?limit=N]`.
 //!
@@ -10,6 +11,7 @@
 
 use super::app::{App, Cause, Refusal};
 use super::apply::{apply, member_mut};
+use super::listen::peer;
 use super::patch::{self, Patch};
 use super::publisher::PublishError;
 use super::respond::{error, json, json_text};
@@ -17,7 +19,7 @@ use super::template::{instant, Change};
 use super::{log, now_ms};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, Request, State};
-use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
+use axum::http::header::{AUTHORIZATION, RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -32,11 +34,28 @@ pub(crate) async fn authorize(
     request: Request,
     next: Next,
 ) -> Response {
+    let address = peer(&request).map(|a| a.ip());
+    let now = std::time::Instant::now();
+    if let Some(wait) = address.and_then(|a| app.auth_throttle.check(a, now).err()) {
+        let refusal = error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_failures",
+            &format!(
+                "too many failed authentications from this address; retry in {} s",
+                wait.as_secs() + 1
+            ),
+            None,
+        );
+        return ([(RETRY_AFTER, (wait.as_secs() + 1).to_string())], refusal).into_response();
+    }
     let authorized = request
         .headers()
         .get(AUTHORIZATION)
         .is_some_and(|value| app.token.authorizes(value.as_bytes()));
     if !authorized {
+        if let Some(address) = address {
+            app.auth_throttle.failed(address, now);
+        }
         let refusal = error(
             StatusCode::UNAUTHORIZED,
             "unauthorized",

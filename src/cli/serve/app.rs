@@ -17,6 +17,7 @@ use super::audit::{AuditLog, Entry};
 use super::files::{mode_or, write_atomic};
 use super::publisher::{PublishError, Published, Publisher};
 use super::template::{self, Change};
+use super::throttle::AuthThrottle;
 use super::token::AdminToken;
 use crate::exit::io_reason;
 use edgeflag::lint::Warning;
@@ -103,6 +104,10 @@ pub(crate) struct App {
     pub(crate) token: AdminToken,
     /// Open `/snapshot/stream` connections.
     pub(crate) subscribers: AtomicUsize,
+    /// The most streams open at once (`--max-subscribers`).
+    pub(crate) max_subscribers: usize,
+    /// Failed admin authentications per client address.
+    pub(crate) auth_throttle: AuthThrottle,
     /// Becomes `true` when the server is shutting down.
     shutdown: watch::Sender<bool>,
 }
@@ -115,6 +120,8 @@ impl App {
         audit: AuditLog,
         flags_path: Option<PathBuf>,
         token: AdminToken,
+        max_subscribers: usize,
+        max_auth_failures: u32,
     ) -> Arc<App> {
         let (published, _) = watch::channel(core.current.clone());
         let (shutdown, _) = watch::channel(false);
@@ -126,6 +133,8 @@ impl App {
             flags_path,
             token,
             subscribers: AtomicUsize::new(0),
+            max_subscribers,
+            auth_throttle: AuthThrottle::new(max_auth_failures),
             shutdown,
         })
     }

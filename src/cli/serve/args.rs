@@ -1,6 +1,7 @@
 //! `edgeflag serve`'s command line. Everything has a default, so `edgeflag serve` alone runs
 //! the embedded example with a throw-away key and a generated admin token.
 
+use super::throttle::DEFAULT_MAX_FAILURES;
 use crate::inputs::parse_duration_ms;
 use clap::Args;
 use std::path::PathBuf;
@@ -9,7 +10,8 @@ use std::path::PathBuf;
 pub(crate) const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
 
 /// `edgeflag serve [--flags FILE] [--key KEY] [--state DIR] [--listen ADDR]
-/// [--admin-token TOKEN] [--expires-in DURATION]`.
+/// [--admin-token TOKEN] [--expires-in DURATION] [--max-subscribers N] [--max-connections N]
+/// [--header-timeout DURATION]`.
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
     /// The flags document: a snapshot payload whose `version`, `issuedAt` and `expiresAt`
@@ -47,6 +49,20 @@ pub(crate) struct ServeArgs {
     /// 30d (what clients accept by default).
     #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = parse_expires_in)]
     pub(crate) expires_in: i64,
+    /// The most `/snapshot/stream` subscribers at once; more get 503 and poll meanwhile.
+    #[arg(long, value_name = "N", default_value_t = 1_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) max_subscribers: u32,
+    /// The most connections open at once (streams included); past it new connections wait.
+    #[arg(long, value_name = "N", default_value_t = 4_096, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) max_connections: u32,
+    /// Failed admin authentications an address may make per minute; past it every admin
+    /// request from that address gets 429 until the minute is over.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_FAILURES, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) max_auth_failures: u32,
+    /// How long a client has to send a request's headers, and how long an idle keep-alive
+    /// connection stays open.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration_ms)]
+    pub(crate) header_timeout: i64,
 }
 
 /// The shortest validity accepted: the server re-signs at half of it, so anything shorter

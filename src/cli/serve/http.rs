@@ -9,7 +9,7 @@ use super::admin;
 use super::app::App;
 use super::respond::error;
 use super::stream;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
     ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, CACHE_CONTROL, CONTENT_TYPE, ETAG,
@@ -21,6 +21,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use axum::Router;
 use std::sync::Arc;
+
+/// The largest admin request body accepted.
+const MAX_ADMIN_BODY_BYTES: usize = 64 * 1024;
 
 /// The CORS headers of every public response.
 const CORS: [(axum::http::HeaderName, &str); 2] = [
@@ -40,7 +43,9 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route_layer(middleware::from_fn_with_state(
             app.clone(),
             admin::authorize,
-        ));
+        ))
+        // Admin bodies are small JSON changes; anything larger is refused (413) unread.
+        .layer(DefaultBodyLimit::max(MAX_ADMIN_BODY_BYTES));
     Router::new()
         .route("/snapshot", get(snapshot).options(preflight))
         .route("/snapshot/stream", get(stream::stream).options(preflight))

@@ -46,9 +46,10 @@ mod admin;
 mod app;
 mod apply;
 pub(crate) mod args;
-mod audit;
+pub(crate) mod audit;
 mod files;
 mod http;
+mod listen;
 mod patch;
 mod publisher;
 mod resign;
@@ -57,6 +58,7 @@ mod startup;
 mod state;
 mod stream;
 mod template;
+mod throttle;
 mod token;
 mod watcher;
 
@@ -66,7 +68,6 @@ use crate::output::print_line;
 use app::App;
 use args::ServeArgs;
 use startup::Origins;
-use std::future::IntoFuture;
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -99,27 +100,17 @@ async fn serve(args: &ServeArgs, loaded: startup::Loaded) -> CliResult {
     let address = listener
         .local_addr()
         .map_err(|e| Failure::new(Exit::Io, format!("cannot listen: {}", io_reason(&e))))?;
-    let (app, origins) = startup::start(loaded, args.flags.clone())?;
+    let (app, origins) = startup::start(loaded, args)?;
     announce(&app, &origins, address)?;
 
     tokio::spawn(watcher::run(app.clone()));
     tokio::spawn(resign::run(app.clone()));
     tokio::spawn(signals(app.clone()));
-    let mut stopping = app.shutdown_signal();
-    let server = axum::serve(listener, http::router(app.clone()))
-        .with_graceful_shutdown(async move {
-            let _ = stopping.wait_for(|stop| *stop).await;
-        })
-        .into_future();
-    let mut stopping = app.shutdown_signal();
-    let grace_over = async move {
-        let _ = stopping.wait_for(|stop| *stop).await;
-        tokio::time::sleep(GRACE).await;
+    let limits = listen::ConnectionLimits {
+        max_connections: args.max_connections as usize,
+        header_timeout: Duration::from_millis(args.header_timeout.unsigned_abs()),
     };
-    tokio::select! {
-        served = server => served.map_err(|e| Failure::new(Exit::Io, format!("server: {}", io_reason(&e))))?,
-        () = grace_over => log("requests still open after the grace period were cut off"),
-    }
+    listen::serve(listener, http::router(app.clone()), app, limits).await;
     log("stopped");
     Ok(())
 }

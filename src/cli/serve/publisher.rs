@@ -24,6 +24,9 @@ use sha2::{Digest, Sha256};
 pub(crate) struct Published {
     /// The DSSE envelope JSON, exactly as signed (one line).
     pub(crate) envelope: Bytes,
+    /// The envelope as one Server-Sent Event, framed once per version: every stream sends
+    /// this buffer (a reference, not a copy), however many subscribers there are.
+    pub(crate) sse_event: Bytes,
     /// The strong ETag of the envelope: `"` + 32 hex characters of its SHA-256 + `"`.
     pub(crate) etag: String,
     /// The payload's `version`.
@@ -144,6 +147,9 @@ impl Publisher {
         Ok(Signed {
             published: Published {
                 etag: etag(envelope.as_bytes()),
+                sse_event: Bytes::from(format!(
+                    "event: snapshot\ndata: {envelope}\nid: {version}\n\n"
+                )),
                 envelope: Bytes::from(envelope),
                 version,
                 issued_at,

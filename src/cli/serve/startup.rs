@@ -17,7 +17,6 @@ use crate::inputs::{read_file, signing_key};
 use edgeflag::envelope::SigningKey;
 use edgeflag::{Limits, Snapshot, Value};
 use sha2::{Digest, Sha256};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// The flags document served when no `--flags` file (and no `DIR/current.json`) is given:
@@ -43,12 +42,24 @@ fn key(args: &ServeArgs) -> Result<(SigningKey, bool), Failure> {
     Ok((crate::inputs::fresh_signing_key()?, true))
 }
 
+/// The shortest operator-chosen admin token: 22 characters of base64 carry 132 bits, so a
+/// token this long can be as strong as a generated one (which has 256).
+const MIN_TOKEN_CHARS: usize = 22;
+
 /// The admin token from `--admin-token` (or the environment), or a generated one.
 fn token(args: &ServeArgs) -> Result<(AdminToken, Option<String>), Failure> {
     match args.admin_token.as_deref().map(str::trim) {
         Some("") => Err(Failure::usage(
             "--admin-token",
             "must not be empty (omit it to have one generated)",
+        )),
+        Some(text) if text.chars().count() < MIN_TOKEN_CHARS => Err(Failure::usage(
+            "--admin-token",
+            format!(
+                "too short ({} characters): use at least {MIN_TOKEN_CHARS} random ones (about \
+                 128 bits, e.g. `openssl rand -hex 16`), or omit it to have one generated",
+                text.chars().count()
+            ),
         )),
         Some(text) => Ok((AdminToken::new(text), None)),
         None => {
@@ -74,8 +85,19 @@ fn state(args: &ServeArgs) -> Result<(Option<StateDir>, u64, AuditLog), Failure>
         .map_err(|message| Failure::new(Exit::Refused, message))?
         .unwrap_or(0);
     let path = state.audit_path();
-    let (audit, recovered) =
+    let (audit, recovered, chain) =
         AuditLog::open(path.clone()).map_err(|e| Failure::write(path.display(), &e))?;
+    if let Err(broken) = chain {
+        // The history was damaged or rewritten: say so loudly, keep serving flags (new
+        // entries chain to the last line as it is).
+        log(&format!(
+            "{}: warning: entry {} breaks the audit chain: {} (edgeflag audit verify {})",
+            path.display(),
+            broken.entry,
+            broken.reason,
+            dir.display()
+        ));
+    }
     match recovered {
         Recovered::Clean => {}
         Recovered::Completed => log(&format!(
@@ -175,10 +197,7 @@ pub(crate) fn load(args: &ServeArgs) -> Result<Loaded, Failure> {
 }
 
 /// Signs the first version and assembles the server's state.
-pub(crate) fn start(
-    loaded: Loaded,
-    flags: Option<PathBuf>,
-) -> Result<(Arc<App>, Origins), Failure> {
+pub(crate) fn start(loaded: Loaded, args: &ServeArgs) -> Result<(Arc<App>, Origins), Failure> {
     let Loaded {
         publisher,
         mut last_version,
@@ -211,5 +230,14 @@ pub(crate) fn start(
         file_refused: false,
         last_refused: None,
     };
-    Ok((App::new(core, publisher, audit, flags, token), origins))
+    let app = App::new(
+        core,
+        publisher,
+        audit,
+        args.flags.clone(),
+        token,
+        args.max_subscribers as usize,
+        args.max_auth_failures,
+    );
+    Ok((app, origins))
 }

@@ -8,16 +8,19 @@
 //!
 //! The current envelope is sent first on connect (a reconnecting `EventSource` gets it
 //! again; clients treat the same version with the same bytes as no change), then each new
-//! one. Subscribers read a `watch` channel: one that falls behind skips to the newest
+//! one. Every stream sends the one buffer framed per version (`Published::sse_event`), so
+//! a publish costs the same memory with ten thousand subscribers as with one; at most
+//! `--max-subscribers` streams are open at once. Subscribers read a `watch` channel: one that falls behind skips to the newest
 //! version, which is all a client needs (each envelope is the complete flag set). A comment
 //! line every [`KEEP_ALIVE`] keeps proxies from closing an idle connection. Streams end when
 //! the server shuts down, so a graceful shutdown does not wait for them.
 
 use super::app::App;
 use super::publisher::Published;
+use super::respond::error;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use std::convert::Infallible;
@@ -49,10 +52,15 @@ struct Subscription {
 struct Counted(Arc<App>);
 
 impl Counted {
-    /// Counts one more subscriber.
-    fn new(app: Arc<App>) -> Counted {
-        app.subscribers.fetch_add(1, Ordering::Relaxed);
-        Counted(app)
+    /// Counts one more subscriber, unless the server has as many as it takes.
+    fn new(app: Arc<App>) -> Option<Counted> {
+        let cap = app.max_subscribers;
+        app.subscribers
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < cap).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Counted(app))
     }
 }
 
@@ -69,17 +77,13 @@ impl Subscription {
             return None;
         }
         if std::mem::take(&mut self.first) {
-            let current = self.published.borrow_and_update().clone();
-            return Some(event(&current));
+            return Some(self.published.borrow_and_update().sse_event.clone());
         }
         tokio::select! {
             biased;
             _ = self.shutdown.changed() => None,
             changed = self.published.changed() => match changed {
-                Ok(()) => {
-                    let current = self.published.borrow_and_update().clone();
-                    Some(event(&current))
-                }
+                Ok(()) => Some(self.published.borrow_and_update().sse_event.clone()),
                 Err(_) => None,
             },
             _ = self.keep_alive.tick() => Some(Bytes::from_static(b": keep-alive\n\n")),
@@ -87,23 +91,31 @@ impl Subscription {
     }
 }
 
-/// The SSE event for one snapshot.
-fn event(published: &Published) -> Bytes {
-    let envelope = String::from_utf8_lossy(&published.envelope);
-    Bytes::from(format!(
-        "event: snapshot\ndata: {envelope}\nid: {}\n\n",
-        published.version
-    ))
-}
-
-/// `GET /snapshot/stream`.
+/// `GET /snapshot/stream`; 503 (with `Retry-After`) when `--max-subscribers` streams are
+/// open already.
 pub(crate) async fn stream(State(app): State<Arc<App>>) -> Response {
+    let Some(counted) = Counted::new(app.clone()) else {
+        let busy = error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too_many_subscribers",
+            &format!(
+                "{} streams are open, the most this server takes (--max-subscribers); poll GET /snapshot meanwhile",
+                app.max_subscribers
+            ),
+            None,
+        );
+        return (
+            [(RETRY_AFTER, "30"), (ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
+            busy,
+        )
+            .into_response();
+    };
     let subscription = Subscription {
         published: app.subscribe(),
         shutdown: app.shutdown_signal(),
         first: true,
         keep_alive: interval_at(Instant::now() + KEEP_ALIVE, KEEP_ALIVE),
-        _counted: Counted::new(app),
+        _counted: counted,
     };
     let chunks = futures_util::stream::unfold(subscription, |mut subscription| async move {
         let chunk = subscription.next().await?;

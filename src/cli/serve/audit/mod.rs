@@ -2,22 +2,29 @@
 //! before the change it describes is published, so the log never misses a published change
 //! (after a crash or a failed write it may list a version that was never served).
 //!
+//! Entries are hash-chained (see [`chain`]): each names the SHA-256 of the line before it,
+//! so rewriting history is detected by `edgeflag audit verify DIR`, and by the server at
+//! start (logged).
+//!
 //! A line is written with one `write` on a file opened for appending. A crash can still
 //! leave the last line torn; the next start finds it (the file does not end with a newline)
-//! and either completes it, when what is there is a whole JSON object, or cuts it off.
-//! Readers skip any line that is not a JSON object, so a damaged log is never fatal.
+//! and either completes it, when what is there is a whole JSON object, or cuts it off, and
+//! says so. Reading never skips a line silently: a damaged entry makes `GET /admin/audit`
+//! fail naming it.
 //!
 //! Without a state directory the log lives in memory (the newest [`MEMORY_ENTRIES`]).
 //!
-//! An entry: `{"at", "source" ("admin" or "file"), "token" (the admin token's fingerprint,
-//! never the token; null for a file change), "action" ("patch", "kill" or "reload"),
-//! "flag" (null for a file change), "changes" ([{"path", "old", "new"}]), "oldVersion",
-//! "newVersion"}`.
+//! An entry: `{"prev" (the previous line's SHA-256, null for the first), "at", "source"
+//! ("admin" or "file"), "token" (the admin token's fingerprint, never the token; null for a
+//! file change), "action" ("patch", "kill" or "reload"), "flag" (null for a file change),
+//! "changes" ([{"path", "old", "new"}]), "oldVersion", "newVersion"}`.
+
+pub(crate) mod chain;
 
 use super::files::sync_dir;
 use super::state::STATE_FILE_MODE;
 use super::template::{instant, Change};
-use edgeflag::unstable::json::{parse, JsonLimits};
+use chain::{check, digest, is_entry, Broken};
 use edgeflag::Number;
 use edgeflag::Value;
 use std::collections::VecDeque;
@@ -29,13 +36,6 @@ use std::sync::{Mutex, PoisonError};
 
 /// Entries kept by an in-memory log.
 pub(crate) const MEMORY_ENTRIES: usize = 10_000;
-
-/// Limits for reading back entries: deeper and longer than a payload's, since an entry
-/// wraps flag values (themselves up to the payload limits).
-const ENTRY_LIMITS: JsonLimits = JsonLimits {
-    max_depth: 256,
-    max_string_bytes: 1 << 20,
-};
 
 /// What one audit entry records.
 #[derive(Debug)]
@@ -59,10 +59,12 @@ pub(crate) struct Entry<'a> {
 }
 
 impl Entry<'_> {
-    /// The entry as one line of compact JSON (no newline).
-    pub(crate) fn to_line(&self) -> String {
+    /// The entry as one line of compact JSON (no newline), chained to the line whose hash is
+    /// `prev` (`None`: the first entry).
+    pub(crate) fn to_line(&self, prev: Option<&str>) -> String {
         let text = |s: Option<&str>| s.map_or(Value::Null, Value::from);
         Value::Object(vec![
+            ("prev".into(), text(prev)),
             ("at".into(), instant(self.at)),
             ("source".into(), Value::from(self.source)),
             ("token".into(), text(self.token)),
@@ -110,6 +112,9 @@ enum Sink {
 pub(crate) struct AuditLog {
     /// Where entries go.
     sink: Sink,
+    /// The hash of the last entry written, which the next one names (`None`: none yet).
+    /// Held while an entry is written, so entries chain in the order they reach the file.
+    head: Mutex<Option<String>>,
 }
 
 impl AuditLog {
@@ -117,12 +122,14 @@ impl AuditLog {
     pub(crate) fn in_memory() -> AuditLog {
         AuditLog {
             sink: Sink::Memory(Mutex::new(VecDeque::new())),
+            head: Mutex::new(None),
         }
     }
 
     /// The log in `path` (created empty if missing, so a state directory always shows its
-    /// three files), after repairing a torn last line.
-    pub(crate) fn open(path: PathBuf) -> io::Result<(AuditLog, Recovered)> {
+    /// three files), after repairing a torn last line; and whether its chain holds (new
+    /// entries chain to its last line either way).
+    pub(crate) fn open(path: PathBuf) -> io::Result<(AuditLog, Recovered, Result<usize, Broken>)> {
         let recovered = recover(&path)?;
         if !path.exists() {
             OpenOptions::new()
@@ -132,17 +139,33 @@ impl AuditLog {
                 .open(&path)?;
             sync_dir(path.parent().unwrap_or_else(|| Path::new(".")))?;
         }
+        let bytes = fs::read(&path)?;
+        let checked = check(&bytes).map(|c| c.entries);
+        let head = last_line(&bytes).map(digest);
         Ok((
             AuditLog {
                 sink: Sink::File(path),
+                head: Mutex::new(head),
             },
             recovered,
+            checked,
         ))
     }
 
     /// Appends `entry` durably: when this returns `Ok`, the line is on disk.
     pub(crate) fn append(&self, entry: &Entry<'_>) -> io::Result<()> {
-        let mut line = entry.to_line();
+        let mut head = self.head.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut line = entry.to_line(head.as_deref());
+        let next = digest(line.as_bytes());
+        let written = self.write(&mut line);
+        if written.is_ok() {
+            *head = Some(next);
+        }
+        written
+    }
+
+    /// Writes one line (`line` gets its newline here).
+    fn write(&self, line: &mut String) -> io::Result<()> {
         match &self.sink {
             Sink::File(path) => {
                 line.push('\n');
@@ -167,18 +190,26 @@ impl AuditLog {
                 if entries.len() >= MEMORY_ENTRIES {
                     entries.pop_front();
                 }
-                entries.push_back(line);
+                entries.push_back(std::mem::take(line));
                 Ok(())
             }
         }
     }
 
     /// The entries as a JSON array text, oldest first; with `limit`, only the newest
-    /// `limit` of them.
+    /// `limit` of them. A damaged entry (not JSON, or breaking the chain) is an error that
+    /// names it, never skipped; a torn last line (a write in progress, or a crash) is left out.
     pub(crate) fn list(&self, limit: Option<usize>) -> io::Result<String> {
         let lines: Vec<String> = match &self.sink {
             Sink::File(path) => match fs::read(path) {
-                Ok(bytes) => complete_entries(&bytes),
+                Ok(bytes) => complete_entries(&bytes).map_err(|b| {
+                    io::Error::other(format!(
+                        "{}: entry {}: {} (edgeflag audit verify names what is wrong)",
+                        path.display(),
+                        b.entry,
+                        b.reason
+                    ))
+                })?,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
                 Err(e) => return Err(e),
             },
@@ -195,22 +226,25 @@ impl AuditLog {
     }
 }
 
-/// The lines of `bytes` that are whole entries. A last line without its newline is being
-/// written (or was torn) and is left out.
-fn complete_entries(bytes: &[u8]) -> Vec<String> {
+/// The entries of `bytes`, every one checked (JSON, chained). A last line without its newline
+/// is being written (or was torn) and is left out.
+fn complete_entries(bytes: &[u8]) -> Result<Vec<String>, Broken> {
+    check(bytes)?;
     let mut lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
-    // The piece after the last newline: empty when the file ends with one.
     lines.pop();
-    lines
+    // `check` parsed every line as JSON, so every one is UTF-8.
+    Ok(lines
         .into_iter()
-        .filter(|line| is_entry(line))
-        .filter_map(|line| std::str::from_utf8(line).ok().map(str::to_owned))
-        .collect()
+        .map(|line| String::from_utf8_lossy(line).into_owned())
+        .collect())
 }
 
-/// Whether `line` is a JSON object (the parser also checks it is UTF-8).
-fn is_entry(line: &[u8]) -> bool {
-    matches!(parse(line, &ENTRY_LIMITS), Ok(Value::Object(_)))
+/// The last complete line of `bytes`, if any.
+fn last_line(bytes: &[u8]) -> Option<&[u8]> {
+    let end = bytes.iter().rposition(|b| *b == b'\n')?;
+    let body = bytes.get(..end)?;
+    let start = body.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    body.get(start..)
 }
 
 /// Repairs a torn last line (see the module docs).
@@ -242,7 +276,7 @@ fn recover(path: &Path) -> io::Result<Recovered> {
 mod tests {
     use super::*;
 
-    fn entry(version: u64) -> String {
+    fn entry(version: u64, prev: Option<&str>) -> String {
         let changes = [Change {
             path: "flags.a.enabled".into(),
             old: Some(Value::Bool(true)),
@@ -258,49 +292,93 @@ mod tests {
             old_version: version - 1,
             new_version: version,
         }
-        .to_line()
+        .to_line(prev)
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("edgeflag-audit-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
     }
 
     #[test]
     fn an_entry_is_one_line_with_every_field() {
         assert_eq!(
-            entry(2),
-            r#"{"at":"1970-01-01T00:00:00Z","source":"admin","token":"sha256:0011223344556677","action":"kill","flag":"a","changes":[{"path":"flags.a.enabled","old":true,"new":false}],"oldVersion":1,"newVersion":2}"#
+            entry(2, None),
+            r#"{"prev":null,"at":"1970-01-01T00:00:00Z","source":"admin","token":"sha256:0011223344556677","action":"kill","flag":"a","changes":[{"path":"flags.a.enabled","old":true,"new":false}],"oldVersion":1,"newVersion":2}"#
         );
+        assert!(entry(3, Some("ab12")).starts_with(r#"{"prev":"ab12","at":"#));
     }
 
     #[test]
-    fn a_torn_last_line_is_cut_off_and_a_whole_one_completed() {
-        let dir = std::env::temp_dir().join(format!("edgeflag-audit-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
+    fn appended_entries_chain_across_reopening() {
+        let dir = scratch("chain");
         let path = dir.join("audit.jsonl");
-
-        fs::write(&path, format!("{}\n{{\"at\":\"19", entry(2))).unwrap();
-        let (log, recovered) = AuditLog::open(path.clone()).unwrap();
-        assert_eq!(recovered, Recovered::Truncated(9));
-        assert_eq!(
-            fs::read_to_string(&path).unwrap(),
-            format!("{}\n", entry(2))
-        );
-
-        fs::write(&path, entry(3)).unwrap();
-        assert_eq!(recover(&path).unwrap(), Recovered::Completed);
-        assert_eq!(log.list(None).unwrap(), format!("[{}]", entry(3)));
+        let changes = [];
+        let e = |v| Entry {
+            at: 0,
+            source: "file",
+            token: None,
+            action: "reload",
+            flag: None,
+            changes: &changes,
+            old_version: v - 1,
+            new_version: v,
+        };
+        let (log, _, checked) = AuditLog::open(path.clone()).unwrap();
+        assert_eq!(checked, Ok(0));
+        log.append(&e(2)).unwrap();
+        log.append(&e(3)).unwrap();
+        drop(log);
+        let (log, _, checked) = AuditLog::open(path.clone()).unwrap();
+        assert_eq!(checked, Ok(2));
+        log.append(&e(4)).unwrap();
+        let bytes = fs::read(&path).unwrap();
+        assert_eq!(check(&bytes).map(|c| c.entries), Ok(3));
         fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
-    fn listing_skips_damaged_lines_and_keeps_the_newest() {
-        let bytes = format!(
-            "{}\nnot json\n{}\n{}\n{{\"half",
-            entry(2),
-            entry(3),
-            entry(4)
+    fn a_torn_last_line_is_cut_off_and_a_whole_one_completed() {
+        let dir = scratch("torn");
+        let path = dir.join("audit.jsonl");
+
+        fs::write(&path, format!("{}\n{{\"at\":\"19", entry(2, None))).unwrap();
+        let (log, recovered, _) = AuditLog::open(path.clone()).unwrap();
+        assert_eq!(recovered, Recovered::Truncated(9));
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            format!("{}\n", entry(2, None))
         );
-        let lines = complete_entries(bytes.as_bytes());
-        assert_eq!(lines, [entry(2), entry(3), entry(4)]);
-        let log = AuditLog::in_memory();
-        assert_eq!(log.list(Some(1)).unwrap(), "[]");
+
+        fs::write(&path, entry(3, None)).unwrap();
+        assert_eq!(recover(&path).unwrap(), Recovered::Completed);
+        assert_eq!(log.list(None).unwrap(), format!("[{}]", entry(3, None)));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn listing_names_a_damaged_entry_instead_of_skipping_it() {
+        let first = entry(2, None);
+        let second = entry(3, Some(&digest(first.as_bytes())));
+        let intact = format!("{first}\n{second}\n{{\"half");
+        assert_eq!(
+            complete_entries(intact.as_bytes()).unwrap(),
+            [first.clone(), second]
+        );
+        let damaged = format!("{first}\nnot json\n");
+        assert_eq!(complete_entries(damaged.as_bytes()).unwrap_err().entry, 2);
+        let dir = scratch("damaged");
+        let path = dir.join("audit.jsonl");
+        fs::write(&path, &damaged).unwrap();
+        let (log, _, checked) = AuditLog::open(path.clone()).unwrap();
+        assert_eq!(checked.unwrap_err().entry, 2);
+        let err = log.list(None).unwrap_err().to_string();
+        assert!(err.contains("entry 2: not a JSON entry"), "{err}");
+        fs::remove_dir_all(&dir).unwrap();
+        let memory = AuditLog::in_memory();
+        assert_eq!(memory.list(Some(1)).unwrap(), "[]");
     }
 }
