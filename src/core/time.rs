@@ -4,11 +4,12 @@
 //! everything in between is an `i64` of milliseconds (proleptic Gregorian calendar, UTC, no
 //! leap seconds — the same scale as JavaScript's `Date.now()`).
 //!
-//! Leap seconds: RFC 3339 allows `:60`. There is no such millisecond on this scale, so a
-//! second of `60` is accepted and read as the last millisecond of that minute (`:59.999`,
-//! whatever fraction follows). Order is kept (nothing in that minute is later) and a
-//! timestamp copied from a system that emits leap seconds still loads. Whether that minute
-//! really had a leap second is not checked.
+//! Leap seconds: RFC 3339 allows `:60` in the last minute of a UTC day. There is no such
+//! millisecond on this scale, so `23:59:60Z` (or the same instant at another offset) is
+//! accepted and read as the last millisecond of that minute (`:59.999`, whatever fraction
+//! follows). Order is kept (nothing in that minute is later) and a timestamp copied from a
+//! system that emits leap seconds still loads. Whether that day really had a leap second is
+//! not checked; `:60` in any other minute is refused.
 
 use crate::text::{self, Msg};
 use alloc::string::String;
@@ -29,8 +30,8 @@ const MAX_FORMATTED: i64 = 253_402_300_799_999;
 ///
 /// The separator may be `T`, `t` or one space; the fraction may have any number of digits
 /// and is truncated to milliseconds (flooring the instant, also before 1970); the offset is
-/// `Z`, `z` or `±HH:MM`. Years are `0000`–`9999`. A second of `60` (a leap second) reads as
-/// `:59.999` of that minute. Anything else — missing fields, extra characters, out-of-range
+/// `Z`, `z` or `±HH:MM`. Years are `0000`–`9999`. A second of `60` (a leap second, only in
+/// the last minute of a UTC day) reads as `:59.999` of that minute. Anything else — missing fields, extra characters, out-of-range
 /// fields, inputs over 64 bytes — is `None`.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     if s.len() > MAX_INPUT {
@@ -54,6 +55,11 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     };
     let offset_minutes = c.offset()?;
     if !c.at_end() {
+        return None;
+    }
+    // Leap seconds are inserted at the end of a UTC day: `:60` is valid only at 23:59 UTC
+    // (23:59 local time at offset zero, 15:59 at -08:00, ...).
+    if second == 60 && (hour * 60 + minute - offset_minutes).rem_euclid(24 * 60) != 24 * 60 - 1 {
         return None;
     }
     // Leap second: clamp to the last millisecond that exists in this minute.
