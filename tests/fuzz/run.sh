@@ -13,7 +13,7 @@ seconds=${1:-60}
 [ $# -gt 0 ] && shift
 dir=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$dir/../.." && pwd)
-targets=${*:-envelope payload evaluation signature}
+targets=${*:-envelope payload evaluation signature threshold limits}
 cd "$root" || exit 2
 
 # Build once (release with debug assertions, AddressSanitizer).

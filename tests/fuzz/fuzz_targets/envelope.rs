@@ -182,13 +182,15 @@ fuzz_target!(|data: &[u8]| {
         Ok(Verified::Unchanged(_)) => {}
         Err(err) => match &loaded {
             // The signature held, so a loadable payload can only fail the checks of the
-            // client's configuration (or the envelope cap, base64 being larger).
+            // client's configuration and clock (or the envelope cap, base64 being larger).
             Ok(_) => assert!(
                 matches!(
                     err,
                     Error::Owner { .. }
                         | Error::Environment { .. }
                         | Error::Expired { .. }
+                        | Error::IssuedInFuture { .. }
+                        | Error::ValidityTooLong { .. }
                         | Error::Rollback { .. }
                         | Error::VersionConflict { .. }
                         | Error::TooLarge { .. }
@@ -210,6 +212,8 @@ fuzz_target!(|data: &[u8]| {
                     Error::Owner { .. }
                         | Error::Environment { .. }
                         | Error::Expired { .. }
+                        | Error::IssuedInFuture { .. }
+                        | Error::ValidityTooLong { .. }
                         | Error::Rollback { .. }
                         | Error::VersionConflict { .. }
                         | Error::TooLarge { .. }
