@@ -4,13 +4,7 @@
 //! `core::net` and CIDR ranges against `ipnet`. Where edgeflag deliberately differs, the test
 //! says so and checks the difference is exactly that.
 #![cfg(not(target_arch = "wasm32"))]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_docs
-)]
+#![allow(clippy::unwrap_used, missing_docs)]
 
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
@@ -18,7 +12,6 @@ use edgeflag::unstable::base64 as own_base64;
 use edgeflag::unstable::operand::{parse_ip, Cidr, Version};
 use edgeflag::unstable::time::parse_rfc3339;
 use proptest::prelude::*;
-use std::cmp::Ordering;
 use std::net::IpAddr;
 use std::str::FromStr;
 
@@ -98,32 +91,6 @@ proptest! {
             // Precedence ignores build metadata (semver §10); the crate's `Ord` does not.
             prop_assert_eq!(x.cmp(&y), rx.cmp_precedence(&ry), "{} vs {}", a, b);
         }
-    }
-}
-
-#[test]
-fn semver_precedence_of_the_specification_example_chain() {
-    let chain = [
-        "1.0.0-alpha",
-        "1.0.0-alpha.1",
-        "1.0.0-alpha.beta",
-        "1.0.0-beta",
-        "1.0.0-beta.2",
-        "1.0.0-beta.11",
-        "1.0.0-rc.1",
-        "1.0.0",
-    ];
-    for pair in chain.windows(2) {
-        let (a, b) = (
-            Version::parse(pair[0]).unwrap(),
-            Version::parse(pair[1]).unwrap(),
-        );
-        assert_eq!(a.cmp(&b), Ordering::Less, "{pair:?}");
-        let (ra, rb) = (
-            semver::Version::parse(pair[0]).unwrap(),
-            semver::Version::parse(pair[1]).unwrap(),
-        );
-        assert_eq!(ra.cmp_precedence(&rb), Ordering::Less);
     }
 }
 

@@ -5,13 +5,7 @@
 //! A small reader of `use` lines and `crate::`/`super::` paths, not a Rust parser: it skips
 //! comments, string literals and `#[cfg(test)]` modules (tests may reach anything), follows
 //! `#[path]` attributes, and resolves a path to the longest module it names.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    missing_docs
-)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, missing_docs)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

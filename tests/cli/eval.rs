@@ -62,14 +62,7 @@ fn eval_all_with_a_payload_prints_every_flag_in_payload_order() {
 fn eval_with_a_signed_snapshot_verifies_it_first() {
     let scratch = Scratch::new("eval-snapshot");
     let (envelope, public) = signed(&scratch);
-    let trusted = [
-        "--snapshot",
-        s(&envelope),
-        "--trust",
-        s(&public),
-        "--env",
-        "production",
-    ];
+    let trusted = snapshot_args(&envelope, &public);
     let context = r#"{"targetingKey": "user-5", "email": "ann@example.com"}"#;
     let details = eval(
         &[

@@ -266,7 +266,7 @@ fn verify_refuses_an_expired_snapshot() {
 }
 
 #[test]
-fn verify_min_version_refuses_older_versions_and_accepts_that_version() {
+fn verify_and_eval_floors_refuse_older_versions_and_snapshots_issued_too_long_ago() {
     let scratch = Scratch::new("rollback");
     let (envelope, public) = signed(&scratch);
     let base = ["--trust", s(&public), "--env", "production", "--now", NOW];
@@ -279,6 +279,47 @@ fn verify_min_version_refuses_older_versions_and_accepts_that_version() {
     let run = verify(&envelope, &[&base[..], &["--min-version", "42"]].concat());
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stdout.starts_with("ok version 42 "));
+    // The fixture is issued at 2026-11-21T10:00:00Z; NOW is 14 hours later.
+    let run = verify(&envelope, &[&base[..], &["--max-age", "14h"]].concat());
+    assert_eq!(run.code, 0, "{run:?}");
+    let run = verify(&envelope, &[&base[..], &["--max-age", "13h"]].concat());
+    assert_refused(
+        &run,
+        &envelope,
+        "max age: snapshot issued at 2026-11-21T10:00:00Z is older than 13h (now 2026-11-22T00:00:00Z)",
+    );
+    // eval --snapshot takes the same floors.
+    let eval = |floor: &[&str]| {
+        let rest = [
+            "--owner",
+            "checkout-service",
+            "--now",
+            NOW,
+            "--all",
+            "--context",
+            "{}",
+        ];
+        edgeflag(
+            &[
+                &["eval"][..],
+                &snapshot_args(&envelope, &public),
+                &rest,
+                floor,
+            ]
+            .concat(),
+        )
+    };
+    let run = eval(&["--max-age", "13h"]);
+    assert!(
+        run.code == 1 && run.stderr.contains(": max age: "),
+        "{run:?}"
+    );
+    let run = eval(&["--min-version", "43"]);
+    assert!(
+        run.code == 1 && run.stderr.contains(": version: 42 is below the minimum"),
+        "{run:?}"
+    );
+    assert_eq!(eval(&["--max-age", "14h", "--min-version", "42"]).code, 0);
 }
 
 #[test]
@@ -324,101 +365,13 @@ fn verify_names_a_missing_envelope_file() {
 fn verify_needs_an_owner_or_an_explicit_any_owner() {
     let scratch = Scratch::new("owner-required");
     let (envelope, public) = signed(&scratch);
-    let run = edgeflag(&[
-        "verify",
-        "--trust",
-        s(&public),
-        "--env",
-        "production",
-        "--now",
-        NOW,
-        s(&envelope),
-    ]);
+    let base = ["--trust", s(&public), "--env", "production", "--now", NOW];
+    let run = edgeflag(&[&["verify"][..], &base, &[s(&envelope)]].concat());
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("--owner"), "{:?}", run.stderr);
-    let any = verify(
-        &envelope,
-        &[
-            "--any-owner",
-            "--trust",
-            s(&public),
-            "--env",
-            "production",
-            "--now",
-            NOW,
-        ],
-    );
+    let any = verify(&envelope, &[&["--any-owner"][..], &base].concat());
     assert_eq!(any.code, 0, "{any:?}");
     assert!(any
         .stdout
         .starts_with("ok version 42 owner checkout-service "));
-}
-
-#[test]
-fn verify_and_eval_max_age_refuse_a_snapshot_issued_too_long_ago() {
-    let scratch = Scratch::new("max-age");
-    let (envelope, public) = signed(&scratch);
-    // The fixture is issued at 2026-11-21T10:00:00Z; NOW is 14 hours later.
-    let base = ["--trust", s(&public), "--env", "production", "--now", NOW];
-    let run = verify(&envelope, &[&base[..], &["--max-age", "14h"]].concat());
-    assert_eq!(run.code, 0, "{run:?}");
-    let run = verify(&envelope, &[&base[..], &["--max-age", "13h"]].concat());
-    assert_refused(
-        &run,
-        &envelope,
-        "max age: snapshot issued at 2026-11-21T10:00:00Z is older than 13h (now 2026-11-22T00:00:00Z)",
-    );
-    let eval = edgeflag(&[
-        "eval",
-        "--snapshot",
-        s(&envelope),
-        "--trust",
-        s(&public),
-        "--env",
-        "production",
-        "--owner",
-        "checkout-service",
-        "--now",
-        NOW,
-        "--max-age",
-        "13h",
-        "--min-version",
-        "42",
-        "--all",
-        "--context",
-        "{}",
-    ]);
-    assert_eq!(eval.code, 1, "{eval:?}");
-    assert!(eval.stderr.contains(": max age: "), "{:?}", eval.stderr);
-}
-
-#[test]
-fn eval_min_version_refuses_an_older_snapshot() {
-    let scratch = Scratch::new("eval-min-version");
-    let (envelope, public) = signed(&scratch);
-    let run = edgeflag(&[
-        "eval",
-        "--snapshot",
-        s(&envelope),
-        "--trust",
-        s(&public),
-        "--env",
-        "production",
-        "--owner",
-        "checkout-service",
-        "--now",
-        NOW,
-        "--min-version",
-        "43",
-        "--all",
-        "--context",
-        "{}",
-    ]);
-    assert_eq!(run.code, 1, "{run:?}");
-    assert!(
-        run.stderr
-            .contains("version: 42 is below the minimum version 43"),
-        "{:?}",
-        run.stderr
-    );
 }

@@ -71,6 +71,18 @@ pub(crate) fn edgeflag(args: &[&str]) -> Run {
     run_with(args, None, Stdio::piped())
 }
 
+/// `--snapshot ENVELOPE --trust PUBLIC --env production`, for `eval`.
+pub(crate) fn snapshot_args<'a>(envelope: &'a Path, public: &'a Path) -> [&'a str; 6] {
+    [
+        "--snapshot",
+        s(envelope),
+        "--trust",
+        s(public),
+        "--env",
+        "production",
+    ]
+}
+
 pub(crate) fn fixture(name: &str) -> String {
     format!("{}/../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }

@@ -85,21 +85,22 @@ pub(crate) fn mode_or(path: &Path, default: u32) -> u32 {
     fs::metadata(path).map_or(default, |m| m.permissions().mode() & 0o7777)
 }
 
+/// A fresh, empty directory for a unit test (`edgeflag-<name>-<pid>` in the temp dir).
+#[cfg(test)]
+pub(crate) fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("edgeflag-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("edgeflag-files-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
     #[test]
     fn an_atomic_write_replaces_the_file_and_leaves_no_temp_file() {
-        let dir = scratch("replace");
+        let dir = scratch("files-replace");
         let target = dir.join("version");
         write_atomic(&target, b"1\n", 0o644).unwrap();
         write_atomic(&target, b"2\n", 0o600).unwrap();
@@ -118,7 +119,7 @@ mod tests {
 
     #[test]
     fn a_temp_file_left_by_a_crash_is_removed_and_never_read() {
-        let dir = scratch("stale");
+        let dir = scratch("files-stale");
         let target = dir.join("current.json");
         fs::write(temp_path(&target).unwrap(), b"{\"torn").unwrap();
         assert!(remove_stale_temp(&target).unwrap());

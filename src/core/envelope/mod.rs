@@ -61,6 +61,8 @@ mod freshness_tests;
 #[cfg(feature = "sign")]
 mod sign_tests;
 #[cfg(test)]
+mod strict_oracle;
+#[cfg(test)]
 mod strict_tests;
 #[cfg(test)]
 mod test_support;

@@ -1,16 +1,16 @@
 //! What strict verification promises, on the inputs that separate verifiers: key decoding
 //! (not a point, non-canonical, small order, mixed order), valid and corrupted signatures,
-//! S + L, mixed-order keys, small-order and non-canonical R. Each expectation is computed here
-//! from the curve (curve25519-dalek's arithmetic), not by asking the verifier.
+//! S + L, mixed-order keys, small-order and non-canonical R. Each expectation is computed from
+//! the curve (curve25519-dalek's arithmetic, `strict_oracle.rs`), not by asking the verifier.
 
 use super::ed25519::{KeyError, VerifyKey};
+use super::strict_oracle::{challenge, key_verdict, signature, signature_holds, KeyVerdict};
 use alloc::vec::Vec;
 use curve25519_dalek::constants::EIGHT_TORSION;
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::IsIdentity;
 use ed25519_dalek::{Signer, SigningKey};
-use sha2::{Digest, Sha512};
 
 /// SplitMix64: reproducible test inputs without a dependency.
 struct Rng(u64);
@@ -38,36 +38,14 @@ fn verifies(key: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
     VerifyKey::parse(key).is_ok_and(|k| k.verify(message, signature))
 }
 
-fn signature(r: &[u8; 32], s: &Scalar) -> [u8; 64] {
-    let mut out = [0u8; 64];
-    out[..32].copy_from_slice(r);
-    out[32..].copy_from_slice(s.as_bytes());
-    out
-}
-
-/// k = SHA-512(R || A || M) mod L.
-fn challenge(r: &[u8; 32], a: &[u8; 32], message: &[u8]) -> Scalar {
-    let digest: [u8; 64] = Sha512::new()
-        .chain_update(r)
-        .chain_update(a)
-        .chain_update(message)
-        .finalize()
-        .into();
-    Scalar::from_bytes_mod_order_wide(&digest)
-}
-
 /// What 32 bytes are as a key, from the curve: the classification a pinned key must get.
 fn expected_key(bytes: &[u8; 32]) -> Result<(), KeyError> {
-    let point = CompressedEdwardsY(*bytes)
-        .decompress()
-        .ok_or(KeyError::NotAPoint)?;
-    if point.compress().to_bytes() != *bytes {
-        return Err(KeyError::NonCanonical);
+    match key_verdict(bytes) {
+        KeyVerdict::NotAPoint => Err(KeyError::NotAPoint),
+        KeyVerdict::NonCanonical => Err(KeyError::NonCanonical),
+        KeyVerdict::SmallOrder => Err(KeyError::SmallOrder),
+        KeyVerdict::Usable => Ok(()),
     }
-    if point.is_small_order() {
-        return Err(KeyError::SmallOrder);
-    }
-    Ok(())
 }
 
 #[test]
@@ -168,6 +146,12 @@ fn a_mixed_order_key_verifies_exactly_when_the_torsion_part_cancels() {
         let k = challenge(&r_bytes, &public, &message);
         let sig = signature(&r_bytes, &(r + k * a));
         let expected = (k * t).is_identity();
+        let (r, s) = (r_bytes, sig[32..].try_into().unwrap());
+        assert_eq!(
+            signature_holds(&public, &r, &s, &message),
+            expected,
+            "the oracle, case {i}"
+        );
         assert_eq!(verifies(&public, &message, &sig), expected, "case {i}");
         outcomes[usize::from(expected)] += 1;
     }

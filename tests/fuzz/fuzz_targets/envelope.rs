@@ -16,10 +16,8 @@
 mod common;
 
 use common::NOW;
+use edgeflag::envelope::{pae, sign_payload, verify, HighWater, SigningKey, TrustPolicy, Verified};
 use edgeflag::unstable::base64;
-use edgeflag::envelope::{
-    pae, sign_payload, verify, HighWater, SigningKey, TrustPolicy, Verified,
-};
 use edgeflag::{Error, Limits, Snapshot, PAYLOAD_TYPE};
 use libfuzzer_sys::fuzz_target;
 use sha2::{Digest, Sha256};

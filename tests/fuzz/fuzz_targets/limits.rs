@@ -40,14 +40,29 @@ fn limits() -> Limits {
 }
 
 /// A flag whose variants, rules, conditions and values are counted by the arguments.
-fn flag(variants: usize, rules: usize, conditions: usize, values: usize, value: &str, pre: Option<&str>) -> String {
-    let names: Vec<String> = (0..variants).map(|i| format!(r#""v{i}":"{value}""#)).collect();
+fn flag(
+    variants: usize,
+    rules: usize,
+    conditions: usize,
+    values: usize,
+    value: &str,
+    pre: Option<&str>,
+) -> String {
+    let names: Vec<String> = (0..variants)
+        .map(|i| format!(r#""v{i}":"{value}""#))
+        .collect();
     let vals: Vec<String> = (0..values).map(|i| format!(r#""{value}{i}""#)).collect();
-    let cond = format!(r#"{{"attribute":"plan","op":"in","values":[{}]}}"#, vals.join(","));
+    let cond = format!(
+        r#"{{"attribute":"plan","op":"in","values":[{}]}}"#,
+        vals.join(",")
+    );
     let conds = vec![cond; conditions].join(",");
-    let rule = |i: usize| format!(r#"{{"id":"r{i}","conditions":[{conds}],"serve":{{"variant":"v0"}}}}"#);
+    let rule =
+        |i: usize| format!(r#"{{"id":"r{i}","conditions":[{conds}],"serve":{{"variant":"v0"}}}}"#);
     let rules: Vec<String> = (0..rules).map(rule).collect();
-    let pre = pre.map_or(String::new(), |p| format!(r#","prerequisites":[{{"flag":"{p}","variants":["v0"]}}]"#));
+    let pre = pre.map_or(String::new(), |p| {
+        format!(r#","prerequisites":[{{"flag":"{p}","variants":["v0"]}}]"#)
+    });
     format!(
         r#"{{"type":"string","variants":{{{}}},"offVariant":"v0","rules":[{}]{pre}}}"#,
         names.join(","),
@@ -56,8 +71,14 @@ fn flag(variants: usize, rules: usize, conditions: usize, values: usize, value: 
 }
 
 fn payload(flags: &[String], segments: usize, extra: &str) -> String {
-    let flags: Vec<String> = flags.iter().enumerate().map(|(i, f)| format!(r#""f{i}":{f}"#)).collect();
-    let segs: Vec<String> = (0..segments).map(|i| format!(r#""s{i}":{{"included":["u{i}"]}}"#)).collect();
+    let flags: Vec<String> = flags
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!(r#""f{i}":{f}"#))
+        .collect();
+    let segs: Vec<String> = (0..segments)
+        .map(|i| format!(r#""s{i}":{{"included":["u{i}"]}}"#))
+        .collect();
     format!(
         r#"{{"schema":"edgeflag/v1","owner":"o","environment":"e","version":1,"issuedAt":"2026-11-21T10:00:00Z","expiresAt":"2026-11-28T10:00:00Z","segments":{{{}}},"flags":{{{}}}{extra}}}"#,
         segs.join(","),
@@ -73,11 +94,17 @@ fuzz_target!(|case: Case| {
         .map(|b| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789-"[usize::from(*b) % 37]))
         .take(8)
         .collect();
-    let word = if word.is_empty() { "x".to_owned() } else { word };
+    let word = if word.is_empty() {
+        "x".to_owned()
+    } else {
+        word
+    };
     let offset = usize::from(case.offset % 3);
     // n: the count under test; `limit` what it is held to.
     let n_of = |limit: usize| (limit + offset).saturating_sub(1);
-    let one = |variants, rules, conditions, values| vec![flag(variants, rules, conditions, values, &word, None)];
+    let one = |variants, rules, conditions, values| {
+        vec![flag(variants, rules, conditions, values, &word, None)]
+    };
     let (text, limit, n, what): (String, usize, usize, &str) = match case.dimension % 10 {
         0 => {
             let base = payload(&one(1, 0, 0, 0), 0, r#","pad":[]"#).len();
@@ -95,45 +122,86 @@ fuzz_target!(|case: Case| {
                     break;
                 }
             }
-            let text = payload(&one(1, 0, 0, 0), 0, &format!(r#","pad":[{}]"#, pad.join(",")));
+            let text = payload(
+                &one(1, 0, 0, 0),
+                0,
+                &format!(r#","pad":[{}]"#, pad.join(",")),
+            );
             (text.clone(), l.max_bytes, text.len(), "payload bytes")
         }
         1 => {
             let n = n_of(l.max_flags);
-            let flags: Vec<String> = (0..n.max(1)).map(|_| flag(1, 0, 0, 0, &word, None)).collect();
+            let flags: Vec<String> = (0..n.max(1))
+                .map(|_| flag(1, 0, 0, 0, &word, None))
+                .collect();
             (payload(&flags, 0, ""), l.max_flags, n.max(1), "flags")
         }
         2 => {
             let n = n_of(l.max_segments);
-            (payload(&one(1, 0, 0, 0), n, ""), l.max_segments, n, "segments")
+            (
+                payload(&one(1, 0, 0, 0), n, ""),
+                l.max_segments,
+                n,
+                "segments",
+            )
         }
         3 => {
             let n = n_of(l.max_rules_per_flag);
-            (payload(&one(1, n, 1, 1), 0, ""), l.max_rules_per_flag, n, "rules")
+            (
+                payload(&one(1, n, 1, 1), 0, ""),
+                l.max_rules_per_flag,
+                n,
+                "rules",
+            )
         }
         4 => {
             let n = n_of(l.max_conditions_per_rule);
-            (payload(&one(1, 1, n, 1), 0, ""), l.max_conditions_per_rule, n, "conditions")
+            (
+                payload(&one(1, 1, n, 1), 0, ""),
+                l.max_conditions_per_rule,
+                n,
+                "conditions",
+            )
         }
         5 => {
             let n = n_of(l.max_values_per_condition).max(1);
-            (payload(&one(1, 1, 1, n), 0, ""), l.max_values_per_condition, n, "values")
+            (
+                payload(&one(1, 1, 1, n), 0, ""),
+                l.max_values_per_condition,
+                n,
+                "values",
+            )
         }
         6 => {
             let n = n_of(l.max_variants_per_flag).max(1);
-            (payload(&one(n, 0, 0, 0), 0, ""), l.max_variants_per_flag, n, "variants")
+            (
+                payload(&one(n, 0, 0, 0), 0, ""),
+                l.max_variants_per_flag,
+                n,
+                "variants",
+            )
         }
         7 => {
             let n = n_of(l.max_string_bytes);
             let value: String = word.chars().cycle().take(n).collect();
             let flags = vec![flag(1, 0, 0, 0, &value, None)];
-            (payload(&flags, 0, ""), l.max_string_bytes, value.len(), "string bytes")
+            (
+                payload(&flags, 0, ""),
+                l.max_string_bytes,
+                value.len(),
+                "string bytes",
+            )
         }
         8 => {
             // The root object is one level; `"x"` adds n - 1 nested arrays.
             let n = n_of(l.max_depth);
             let nest = format!("{}{}", "[".repeat(n - 1), "]".repeat(n - 1));
-            (payload(&one(1, 0, 0, 0), 0, &format!(r#","x":{nest}"#)), l.max_depth, n, "depth")
+            (
+                payload(&one(1, 0, 0, 0), 0, &format!(r#","x":{nest}"#)),
+                l.max_depth,
+                n,
+                "depth",
+            )
         }
         _ => {
             // f0 requires f1 requires ... requires fn: n prerequisites, n + 1 flags deep (a
@@ -149,7 +217,11 @@ fuzz_target!(|case: Case| {
             lim.max_flags = n + 1;
             let text = payload(&flags, 0, "");
             let loaded = Snapshot::load(text.as_bytes(), &lim);
-            assert_eq!(loaded.is_ok(), n < l.max_dependency_depth, "{n} prerequisites: {loaded:?}");
+            assert_eq!(
+                loaded.is_ok(),
+                n < l.max_dependency_depth,
+                "{n} prerequisites: {loaded:?}"
+            );
             if let Ok(snapshot) = &loaded {
                 common::exercise(snapshot, &[]);
             }
@@ -164,10 +236,19 @@ fuzz_target!(|case: Case| {
             common::exercise(snapshot, &[]);
         }
         Err(err) => {
-            assert!(!within, "{what}: {n} within the limit of {limit} refused: {err}");
+            assert!(
+                !within,
+                "{what}: {n} within the limit of {limit} refused: {err}"
+            );
             let named = match err {
-                Error::TooLarge { limit: l, actual, .. } => *l == limit && *actual == n,
-                Error::Json { message, .. } => message.contains("deep") || message.contains("long") || message.contains("bytes"),
+                Error::TooLarge {
+                    limit: l, actual, ..
+                } => *l == limit && *actual == n,
+                Error::Json { message, .. } => {
+                    message.contains("deep")
+                        || message.contains("long")
+                        || message.contains("bytes")
+                }
                 Error::Invalid { message, .. } => message.contains(&limit.to_string()),
                 _ => false,
             };

@@ -2,18 +2,22 @@
 //! built to separate verifiers: the input chooses the secret and nonce scalars, a torsion
 //! point added to the key A and to the commitment R, whether S gets L added, whether R or A
 //! is written in a non-canonical encoding, and bit flips. The expected verdict is computed
-//! here from the curve (curve25519-dalek's arithmetic), by the rules the format promises:
+//! from the curve (curve25519-dalek's arithmetic, `strict_oracle.rs`), by the rules the format promises:
 //! A canonical and of large order, S < L, R canonical, not of small order, and
 //! [S]B - [k]A = R exactly (cofactorless), with k = SHA-512(R || A || M) mod L.
 #![no_main]
 
+/// The rules, restated on the curve: the same file the core's unit tests judge by.
+#[path = "../../../src/core/envelope/strict_oracle.rs"]
+mod oracle;
+
 use arbitrary::Arbitrary;
 use curve25519_dalek::constants::EIGHT_TORSION;
-use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
+use curve25519_dalek::edwards::EdwardsPoint;
 use curve25519_dalek::scalar::Scalar;
 use edgeflag::envelope::{verify_signature, PublicKey};
 use libfuzzer_sys::fuzz_target;
-use sha2::{Digest, Sha512};
+use oracle::{challenge, key_verdict, signature_holds, KeyVerdict};
 
 #[derive(Arbitrary, Debug)]
 struct Case {
@@ -50,34 +54,13 @@ fn plus_p(bytes: [u8; 32]) -> Option<[u8; 32]> {
     Some(out)
 }
 
-fn challenge(r: &[u8; 32], a: &[u8; 32], message: &[u8]) -> Scalar {
-    let digest: [u8; 64] = Sha512::new()
-        .chain_update(r)
-        .chain_update(a)
-        .chain_update(message)
-        .finalize()
-        .into();
-    Scalar::from_bytes_mod_order_wide(&digest)
-}
-
-/// The verdict by the format's rules, from the curve.
+/// The verdict by the format's rules: whether `a` is a usable key, and whether the signature
+/// holds under it.
 fn expected(a: &[u8; 32], r: &[u8; 32], s: &[u8; 32], message: &[u8]) -> (bool, bool) {
-    let Some(a_point) = CompressedEdwardsY(*a).decompress() else {
-        return (false, false);
-    };
-    let key_ok = a_point.compress().to_bytes() == *a && !a_point.is_small_order();
-    if !key_ok {
+    if key_verdict(a) != KeyVerdict::Usable {
         return (false, false);
     }
-    let Some(s) = Option::<Scalar>::from(Scalar::from_canonical_bytes(*s)) else {
-        return (true, false);
-    };
-    let k = challenge(r, a, message);
-    // [k](-A), not [-k]A: scalars are reduced mod L, and L is not a multiple of 8, so
-    // [L - k]A differs from -[k]A by [L]T for a key with a torsion component T.
-    let expected_r = EdwardsPoint::vartime_double_scalar_mul_basepoint(&k, &-a_point, &s);
-    let r_ok = expected_r.compress().to_bytes() == *r && !expected_r.is_small_order();
-    (true, r_ok)
+    (true, signature_holds(a, r, s, message))
 }
 
 fuzz_target!(|case: Case| {

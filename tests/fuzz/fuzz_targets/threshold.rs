@@ -54,10 +54,16 @@ fuzz_target!(|case: Case| {
     let keys = keys();
     let pinned = usize::from(case.pinned % 4) + 1;
     let threshold = usize::from(case.threshold) % pinned + 1;
-    let attempts = if case.small_attempts { threshold * pinned } else { 64 };
+    let attempts = if case.small_attempts {
+        threshold * pinned
+    } else {
+        64
+    };
     let policy = keys[..pinned]
         .iter()
-        .fold(TrustPolicy::builder("production"), |b, k| b.public_key(k.public_key()))
+        .fold(TrustPolicy::builder("production"), |b, k| {
+            b.public_key(k.public_key())
+        })
         .owner("shop")
         .threshold(threshold)
         .max_signature_attempts(attempts)

@@ -274,6 +274,7 @@ fn recover(path: &Path) -> io::Result<Recovered> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::files::scratch;
     use super::*;
 
     fn entry(version: u64, prev: Option<&str>) -> String {
@@ -295,14 +296,6 @@ mod tests {
         .to_line(prev)
     }
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("edgeflag-audit-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
     #[test]
     fn an_entry_is_one_line_with_every_field() {
         assert_eq!(
@@ -314,7 +307,7 @@ mod tests {
 
     #[test]
     fn appended_entries_chain_across_reopening() {
-        let dir = scratch("chain");
+        let dir = scratch("audit-chain");
         let path = dir.join("audit.jsonl");
         let changes = [];
         let e = |v| Entry {
@@ -342,7 +335,7 @@ mod tests {
 
     #[test]
     fn a_torn_last_line_is_cut_off_and_a_whole_one_completed() {
-        let dir = scratch("torn");
+        let dir = scratch("audit-torn");
         let path = dir.join("audit.jsonl");
 
         fs::write(&path, format!("{}\n{{\"at\":\"19", entry(2, None))).unwrap();
@@ -370,7 +363,7 @@ mod tests {
         );
         let damaged = format!("{first}\nnot json\n");
         assert_eq!(complete_entries(damaged.as_bytes()).unwrap_err().entry, 2);
-        let dir = scratch("damaged");
+        let dir = scratch("audit-damaged");
         let path = dir.join("audit.jsonl");
         fs::write(&path, &damaged).unwrap();
         let (log, _, checked) = AuditLog::open(path.clone()).unwrap();
