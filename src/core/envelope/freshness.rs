@@ -51,23 +51,7 @@ fn check_fresh(header: &Header, policy: &TrustPolicy, now_ms: i64) -> Result<(),
             max_ms: policy.max_validity_ms(),
         });
     }
-    if now_ms > header.expires_at.saturating_add(skew) {
-        return Err(Error::Expired {
-            expires_at: header.expires_at,
-            now: now_ms,
-        });
-    }
-    if let Some(max_age) = policy.max_age_ms() {
-        let oldest = now_ms.saturating_sub(ms(max_age)).saturating_sub(skew);
-        if header.issued_at < oldest {
-            return Err(Error::TooOld {
-                issued_at: header.issued_at,
-                max_age_ms: max_age,
-                now: now_ms,
-            });
-        }
-    }
-    Ok(())
+    check_still_fresh(header.issued_at, header.expires_at, policy, now_ms)
 }
 
 /// The checks of an accepted snapshot (issued at `issued_at`, expiring at `expires_at`) that

@@ -2,9 +2,9 @@
 //! `payloadType`, the signature-attempt cap, base64, Ed25519 against every pinned key,
 //! threshold of distinct keys, payload parse and header, owner and environment, freshness
 //! (issuedAt not in the future, validity, expiry, age), minimum version, high-water mark,
-//! compile. Each step runs
-//! only on what the previous one vouched for: nothing in the payload is read before enough
-//! pinned keys signed it, and the payload is parsed from exactly the bytes that were verified.
+//! compile. Each step runs only on what the previous one vouched for: nothing in the payload
+//! is read before enough pinned keys signed it, and the payload is parsed from exactly the
+//! bytes that were verified.
 
 use super::base64;
 use super::digest::{hex, sha256};
