@@ -13,12 +13,19 @@ import { gzipSync } from "node:zlib";
  */
 export const DOWNLOAD_BUDGET_BYTES = 84_400;
 
+/** The most `edgeflag/react` may add to a download, gzipped (React itself not counted). */
+export const REACT_BUDGET_BYTES = 3_000;
+
 /** Gzipped size at level 9. */
 export const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
 
-/** `contents` (an entry module) bundled and minified for browsers, resolving from `resolveDir`. */
-export async function bundle(build, contents, resolveDir) {
+/**
+ * `contents` (an entry module) bundled and minified for browsers, resolving from `resolveDir`;
+ * `external` modules are left out (imported at run time).
+ */
+export async function bundle(build, contents, resolveDir, external = []) {
   const result = await build({
+    external,
     stdin: { contents, resolveDir, sourcefile: "entry.js" },
     bundle: true,
     minify: true,
@@ -39,4 +46,10 @@ export async function download(build, pkgDir) {
   const jsGzip = gz(js);
   const wasmGzip = gz(wasm);
   return { js, wasm, jsGzip, wasmGzip, total: jsGzip + wasmGzip };
+}
+
+/** What `edgeflag/react` adds to an app that already has React and the core entry, gzipped. */
+export async function reactAddition(build, pkgDir) {
+  const js = await bundle(build, `export * from ${JSON.stringify(join(pkgDir, "react.js"))};`, pkgDir, ["react", "edgeflag"]);
+  return gz(js);
 }

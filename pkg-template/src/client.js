@@ -83,6 +83,14 @@ export class EdgeflagClient {
     return this.#ev?.info;
   }
 
+  /**
+   * The verified envelope in use, exactly as the owning backend signed it (JSON text), or
+   * `undefined`: what a server renders into the page for the browser's client to verify.
+   */
+  get envelope() {
+    return this.#ev?.persisted()?.envelope;
+  }
+
   /** Why the client is `STALE` or `ERROR`: `{ code, message }`, or `undefined`. */
   get lastError() {
     return this.#ev ? this.#ev.lastError : wasmFailure && { code: wasmFailure.code, message: wasmFailure.message };
@@ -195,6 +203,17 @@ export class EdgeflagClient {
     try {
       const out = this.#ev ? this.#ev.all(this.#context(context)) : {};
       for (const [key, value] of this.#overrides) out[key] = plain(value, "STATIC", "override");
+      return out;
+    } catch {
+      return {};
+    }
+  }
+
+  /** Every flag's value, `{ [key]: value }` (`null` where evaluation failed; no exposures). */
+  values(context) {
+    try {
+      const out = this.#ev ? this.#ev.values(this.#context(context)) : {};
+      for (const [key, value] of this.#overrides) out[key] = value;
       return out;
     } catch {
       return {};

@@ -225,6 +225,8 @@ export declare class EdgeflagClient {
   readonly info: SnapshotInfo | undefined;
   /** Why the client is `STALE` or `ERROR`. */
   readonly lastError: { code: string; message: string } | undefined;
+  /** The verified envelope in use (JSON text, exactly as signed), for server-side rendering. */
+  readonly envelope: string | undefined;
   /** Resolves `true` once a verified snapshot is served, `false` after `timeoutMs`, a fatal status or `close()`. Never rejects. */
   ready(timeoutMs?: number): Promise<boolean>;
   /** Adds a listener; returns a function that removes it. */
@@ -249,6 +251,8 @@ export declare class EdgeflagClient {
   details(key: string, context?: ContextInput, defaultValue?: null): EvaluationDetails<FlagValue | null | undefined>;
   /** Details of every flag (value `null` where evaluation failed); reports no exposures. */
   all(context?: ContextInput): Record<string, EvaluationDetails<FlagValue | null>>;
+  /** Every flag's value (`null` where evaluation failed); reports no exposures. */
+  values(context?: ContextInput): Record<string, FlagValue | null>;
   /** Forces a flag's value (`undefined` releases it); emits `change`. */
   override(key: string, value: FlagValue | undefined): void;
   override(flags: Record<string, FlagValue | undefined>): void;

@@ -28,6 +28,10 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --ignore-scripts --no-audit --no-fund
 fi
 
+# The package reaches its peer dependencies (react) from where it really lives, pkg/, as an
+# application's node_modules would provide them: point pkg/node_modules at this folder's.
+ln -sfn "$PWD/node_modules" "$ROOT/pkg/node_modules"
+
 if [ "$#" -eq 0 ]; then
   set -- ./*.test.mjs
 fi

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
-import { DOWNLOAD_BUDGET_BYTES, download } from "../download.mjs";
+import { DOWNLOAD_BUDGET_BYTES, REACT_BUDGET_BYTES, download, reactAddition } from "../download.mjs";
 
 const pkgDir = fileURLToPath(new URL("../../pkg", import.meta.url));
 
@@ -14,4 +14,12 @@ test(`a browser downloads at most ${DOWNLOAD_BUDGET_BYTES} bytes, gzipped`, asyn
   assert.ok(total <= DOWNLOAD_BUDGET_BYTES, `${total} bytes is over the budget of ${DOWNLOAD_BUDGET_BYTES}`);
   // The measurement itself: both parts are there and plausible.
   assert.ok(wasmGzip > 40_000 && jsGzip > 4_000, `wasm ${wasmGzip}, js ${jsGzip}`);
+});
+
+test(`edgeflag/react adds at most ${REACT_BUDGET_BYTES} bytes, gzipped, and nothing to the core entry`, async (t) => {
+  const added = await reactAddition(build, pkgDir);
+  t.diagnostic(`edgeflag/react: ${added} bytes gzipped`);
+  assert.ok(added <= REACT_BUDGET_BYTES, `${added} bytes`);
+  const { js } = await download(build, pkgDir);
+  assert.ok(!js.includes("useSyncExternalStore"), "nothing of React in the core entry");
 });

@@ -1,0 +1,31 @@
+// Type declarations of `edgeflag/react`.
+import type { ReactElement, ReactNode } from "react";
+import type { EdgeflagClient, EvaluationContext, EvaluationDetails, FlagValue, Status } from "./index.js";
+
+type Widen<T> = T extends boolean ? boolean : T extends string ? string : T extends number ? number : T;
+
+/** Props of {@link EdgeflagProvider}. */
+export interface EdgeflagProviderProps {
+  /** A `createClient()` result (on the server: one that loaded the snapshot to render with). */
+  client: EdgeflagClient;
+  /** The evaluation context; pass a new object when an attribute changes. */
+  context?: EvaluationContext;
+  children?: ReactNode;
+}
+
+/** Makes the client and the context available to the hooks. */
+export declare function EdgeflagProvider(props: EdgeflagProviderProps): ReactElement;
+
+/** A flag's value for the provider's context, or `defaultValue` (whose type is the flag's). */
+export declare function useFlag<T extends FlagValue>(key: string, defaultValue: T): Widen<T>;
+/** A flag's evaluation details for the provider's context. */
+export declare function useFlagDetails<T extends FlagValue>(key: string, defaultValue: T): EvaluationDetails<Widen<T>>;
+/** Every flag's value (`null` where evaluation failed). */
+export declare function useFlags(): Record<string, FlagValue | null>;
+/** The client's status. */
+export declare function useEdgeflagStatus(): Status;
+
+/** The client's signed envelope as `<script type="application/json" id="edgeflag-bootstrap">`, for SSR. */
+export declare function EdgeflagBootstrap(props: { client: EdgeflagClient; id?: string }): ReactElement | null;
+/** The same as an HTML string. */
+export declare function bootstrapScript(client: EdgeflagClient, id?: string): string;

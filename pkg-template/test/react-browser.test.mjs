@@ -1,0 +1,99 @@
+// edgeflag/react in a real browser (Debian's Chromium through playwright-core, skipped when
+// absent): the server renders with a verified snapshot and writes its envelope into the page;
+// the browser's client verifies it before hydrateRoot, which then sees exactly the server's
+// values (no hydration warning, no request before hydration). A snapshot change re-renders
+// only the component whose flag changed; a context change re-evaluates with no request.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { fileURLToPath } from "node:url";
+import { createElement as h } from "react";
+import { renderToString } from "react-dom/server";
+import { build } from "esbuild";
+import { chromium } from "playwright-core";
+import { createClient } from "edgeflag";
+import { bootstrapScript } from "edgeflag/react";
+import { App } from "./helpers/react-app.mjs";
+import { PKG } from "./helpers/pkg.mjs";
+import { makeSigner, payload } from "./helpers/signer.mjs";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+/** The browser bundle: React in development mode (it reports hydration mismatches), the app, edgeflag. */
+async function bundle() {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL("./helpers/react-entry.mjs", import.meta.url))],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    define: { "process.env.NODE_ENV": '"development"' },
+    write: false,
+    logLevel: "error",
+  });
+  return Buffer.from(result.outputFiles[0].contents);
+}
+
+test("hydration sees the server's values; only changed flags re-render; contexts need no request", { skip: !existsSync(CHROMIUM) && "no chromium" }, async (t) => {
+  const signer = makeSigner();
+  const config = { publicKeys: [signer.publicKey], owner: "shop", environment: "production", context: { targetingKey: "u1", plan: "pro" } };
+  let envelope = signer.envelope(payload({ version: 1 }));
+  const server_client = createClient({ ...config, storage: null, bootstrap: envelope });
+  const rendered = renderToString(h(App, { client: server_client, context: config.context }));
+  const html = `<!doctype html><html><body><div id="root">${rendered}</div>${bootstrapScript(server_client)}
+<script type="application/json" id="config">${JSON.stringify(config)}</script>
+<script type="module" src="/app.js"></script></body></html>`;
+  const app = await bundle();
+  const wasm = readFileSync(`${PKG}/web/edgeflag_bg.wasm`);
+  const requests = [];
+  const server = createServer((req, res) => {
+    if (req.url === "/") return res.writeHead(200, { "content-type": "text/html" }), res.end(html);
+    if (req.url === "/favicon.ico") return res.writeHead(204), res.end();
+    if (req.url === "/app.js") return res.writeHead(200, { "content-type": "text/javascript" }), res.end(app);
+    if (req.url === "/web/edgeflag_bg.wasm") return res.writeHead(200, { "content-type": "application/wasm" }), res.end(wasm);
+    if (req.url === "/snapshot") {
+      requests.push(req.url);
+      return res.writeHead(200, { "content-type": "application/json" }), res.end(envelope);
+    }
+    res.writeHead(404), res.end();
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  t.after(() => server.close());
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  const console_messages = [];
+  page.on("console", (m) => ["error", "warning"].includes(m.type()) && console_messages.push(m.text()));
+  page.on("pageerror", (e) => console_messages.push(String(e)));
+
+  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.waitForFunction(() => window.__edgeflag?.setContext !== undefined);
+  const first = await page.evaluate(() => ({
+    banner: document.getElementById("banner").textContent,
+    checkout: document.getElementById("checkout").textContent,
+    status: document.getElementById("status").textContent,
+    before: window.__edgeflag.statusBeforeHydration,
+    renders: { ...window.__edgeflag.renders },
+  }));
+  assert.deepEqual(first, { banner: "banner-v1", checkout: "new checkout", status: "READY", before: "READY", renders: { banner: 1, checkout: 1 } });
+  assert.ok(rendered.includes("banner-v1") && rendered.includes("new checkout"), rendered);
+  assert.deepEqual(console_messages, [], "no hydration warning, no error");
+  assert.equal(requests.length, 0, "no request before (or during) hydration");
+
+  // A newer snapshot changes the banner only: Banner renders again, Checkout does not.
+  envelope = signer.envelope(payload({ version: 2 }));
+  await page.evaluate(() => window.__edgeflag.client.refresh());
+  await page.waitForFunction(() => document.getElementById("banner").textContent === "banner-v2");
+  const after = await page.evaluate(() => ({ ...window.__edgeflag.renders }));
+  assert.deepEqual(after, { banner: 2, checkout: 1 });
+
+  // A new context re-evaluates locally: the checkout changes, no request is made.
+  const before = requests.length;
+  await page.evaluate(() => window.__edgeflag.setContext({ targetingKey: "u2", plan: "free" }));
+  await page.waitForFunction(() => document.getElementById("checkout").textContent === "old checkout");
+  assert.equal(requests.length, before, "a context change makes no request");
+  assert.deepEqual(console_messages, []);
+});

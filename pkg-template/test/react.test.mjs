@@ -1,0 +1,82 @@
+// edgeflag/react on the server, with the real react and react-dom from npm: rendering with a
+// signed envelope, the bootstrap script (escaped against </script> injection), stable values
+// between snapshot changes, and defaults without a provider. The browser side (hydration,
+// render counts, no request on a context change) is in react-browser.test.mjs.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createElement as h } from "react";
+import { renderToString } from "react-dom/server";
+import { createClient } from "edgeflag";
+import {
+  EdgeflagBootstrap,
+  EdgeflagProvider,
+  bootstrapScript,
+  useEdgeflagStatus,
+  useFlag,
+  useFlagDetails,
+  useFlags,
+} from "edgeflag/react";
+import { makeSigner, payload } from "./helpers/signer.mjs";
+
+const signer = makeSigner();
+const serverClient = (envelope) =>
+  createClient({ publicKeys: [signer.publicKey], owner: "shop", environment: "production", storage: null, bootstrap: envelope });
+
+function Page() {
+  const checkout = useFlag("new-checkout", false);
+  const banner = useFlag("banner", "none");
+  const details = useFlagDetails("new-checkout", false);
+  const all = useFlags();
+  const status = useEdgeflagStatus();
+  return h("main", null, `${checkout}|${banner}|${details.reason}|${Object.keys(all).length}|${status}`);
+}
+
+test("the server renders the snapshot's values and the bootstrap the browser verifies", () => {
+  const envelope = signer.envelope(payload({ version: 3 }));
+  const client = serverClient(envelope);
+  const html = renderToString(
+    h(EdgeflagProvider, { client, context: { targetingKey: "u1", plan: "pro" } }, h(Page), h(EdgeflagBootstrap, { client })),
+  );
+  assert.match(html, /<main>true\|banner-v3\|TARGETING_MATCH\|3\|READY<\/main>/);
+  const script = /<script type="application\/json" id="edgeflag-bootstrap">(.*?)<\/script>/.exec(html);
+  assert.ok(script, html);
+  assert.deepEqual(JSON.parse(script[1]), JSON.parse(envelope), "the envelope exactly as signed");
+  assert.equal(bootstrapScript(client), script[0]);
+  // A browser client given that text serves the same values before any request.
+  const browser = serverClient(script[1]);
+  assert.equal(browser.bool("new-checkout", { plan: "pro" }, false), true);
+  assert.equal(browser.status, "READY");
+});
+
+test("the bootstrap cannot end its script element, whatever the envelope holds", () => {
+  const hostile = { envelope: '{"x":"</script><script>alert(1)</script><!--","y":"\u2028&"}' };
+  const tag = bootstrapScript(hostile);
+  assert.equal(tag.match(/<\/script>/g).length, 1, tag);
+  assert.ok(!tag.includes("<!--") && !tag.includes("\u2028"), tag);
+  const json = tag.slice(tag.indexOf(">") + 1, tag.lastIndexOf("</script>"));
+  assert.deepEqual(JSON.parse(json), JSON.parse(hostile.envelope), "still the same JSON");
+  const html = renderToString(h(EdgeflagBootstrap, { client: hostile }));
+  assert.equal(html.match(/<\/script>/g).length, 1, html);
+  assert.equal(bootstrapScript({ envelope: undefined }), "");
+});
+
+test("a context changes the values; without a snapshot the defaults are served", () => {
+  const client = serverClient(signer.envelope(payload({ version: 1 })));
+  const render = (context) => renderToString(h(EdgeflagProvider, { client, context }, h(Page)));
+  assert.match(render({ plan: "pro" }), /<main>true\|/);
+  assert.match(render({ plan: "free" }), /<main>false\|/);
+  assert.match(render({ targetingKey: "user-1" }), /<main>true\|/, "an individual target");
+  const empty = createClient({ publicKeys: [signer.publicKey], owner: "shop", environment: "production", storage: null });
+  const html = renderToString(h(EdgeflagProvider, { client: empty }, h(Page)));
+  assert.match(html, /<main>false\|none\|ERROR\|0\|NOT_READY<\/main>/);
+  empty.close();
+});
+
+test("without a provider the hooks serve defaults and warn once", (t) => {
+  const warnings = [];
+  t.mock.method(console, "warn", (m) => warnings.push(m));
+  const html = renderToString(h("div", null, h(Page), h(Page)));
+  assert.match(html, /false\|none\|ERROR\|0\|ERROR/);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /EdgeflagProvider/);
+});
