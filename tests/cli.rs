@@ -9,6 +9,8 @@
     missing_docs
 )]
 
+#[path = "cli/codegen.rs"]
+mod codegen;
 #[path = "cli/eval.rs"]
 mod eval;
 #[path = "cli/keygen.rs"]

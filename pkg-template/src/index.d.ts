@@ -216,8 +216,31 @@ export type ContextInput = EvaluationContext | Context;
 
 type Widen<T> = T extends boolean ? boolean : T extends string ? string : T extends number ? number : T;
 
-/** A feature-flag client; create it with {@link createClient}. Evaluation never throws. */
-export declare class EdgeflagClient {
+/**
+ * Where a project's flags are registered for the type checker: `edgeflag codegen --ts
+ * flags.d.ts FLAGS` writes `declare module "edgeflag" { interface Register { flags: Flags } }`,
+ * and every client and `edgeflag/react` hook then accepts only those keys, with defaults of
+ * their types. Without it any key and any default are accepted.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface Register {}
+
+/** The registered flags (`key -> value type`), or every string key when none are registered. */
+export type RegisteredFlags = Register extends { flags: infer F } ? F : Record<string, FlagValue>;
+
+/** The keys of `F` whose values are of type `V` (any string for an unregistered flag set). */
+export type FlagKey<F, V = FlagValue> = string extends keyof F
+  ? string
+  : { [K in keyof F & string]: F[K] extends V ? K : never }[keyof F & string];
+
+/** The value type of flag `K` of `F` (`Fallback` for an unregistered flag set). */
+export type FlagValueOf<F, K, Fallback> = string extends keyof F ? Fallback : K extends keyof F ? F[K] : Fallback;
+
+/**
+ * A feature-flag client; create it with {@link createClient}. Evaluation never throws. `F` is
+ * the flag set (`key -> value type`) keys and defaults are checked against.
+ */
+export declare class EdgeflagClient<F = RegisteredFlags> {
   private constructor();
   /** `NOT_READY`, `READY`, `STALE` (last-known-good served) or `ERROR` (defaults served). */
   readonly status: Status;
@@ -240,21 +263,21 @@ export declare class EdgeflagClient {
   close(): void;
   /** Compiles a context once for many evaluations. */
   context(attributes: EvaluationContext): Context;
-  bool(key: string, context: ContextInput | undefined, defaultValue: boolean): boolean;
-  string(key: string, context: ContextInput | undefined, defaultValue: string): string;
-  number(key: string, context: ContextInput | undefined, defaultValue: number): number;
-  object<T extends JsonValue>(key: string, context: ContextInput | undefined, defaultValue: T): T;
+  bool(key: FlagKey<F, boolean>, context: ContextInput | undefined, defaultValue: boolean): boolean;
+  string<K extends FlagKey<F, string>>(key: K, context: ContextInput | undefined, defaultValue: FlagValueOf<F, K, string>): FlagValueOf<F, K, string>;
+  number(key: FlagKey<F, number>, context: ContextInput | undefined, defaultValue: number): number;
+  object<K extends FlagKey<F, object>, T extends FlagValueOf<F, K, JsonValue>>(key: K, context: ContextInput | undefined, defaultValue: T): T;
   /** Every flag as it will evaluate at instant `at` (ms since the epoch), e.g. a ramp's future. */
   allAt(context: ContextInput | undefined, at: number): Record<string, EvaluationDetails<FlagValue | null>>;
   /** Details; the flag's type is checked against the default's (`undefined`/`null` accept any). */
-  details<T extends FlagValue>(key: string, context: ContextInput | undefined, defaultValue: T): EvaluationDetails<Widen<T>>;
-  details(key: string, context?: ContextInput, defaultValue?: null): EvaluationDetails<FlagValue | null | undefined>;
+  details<K extends FlagKey<F>, T extends FlagValueOf<F, K, FlagValue>>(key: K, context: ContextInput | undefined, defaultValue: T): EvaluationDetails<Widen<T>>;
+  details(key: FlagKey<F>, context?: ContextInput, defaultValue?: null): EvaluationDetails<FlagValue | null | undefined>;
   /** Details of every flag (value `null` where evaluation failed); reports no exposures. */
   all(context?: ContextInput): Record<string, EvaluationDetails<FlagValue | null>>;
   /** Every flag's value (`null` where evaluation failed); reports no exposures. */
   values(context?: ContextInput): Record<string, FlagValue | null>;
   /** Forces a flag's value (`undefined` releases it); emits `change`. */
-  override(key: string, value: FlagValue | undefined): void;
+  override<K extends FlagKey<F>>(key: K, value: FlagValueOf<F, K, FlagValue> | undefined): void;
   override(flags: Record<string, FlagValue | undefined>): void;
   /** Releases every forced value; emits `change`. */
   clearOverrides(): void;
@@ -264,7 +287,7 @@ export declare class EdgeflagClient {
  * Creates a client. Throws an {@link EdgeflagError} (`INVALID_ARGUMENT`, `INVALID_POLICY`)
  * when the options cannot work; nothing afterwards throws.
  */
-export declare function createClient(options: ClientOptions): EdgeflagClient;
+export declare function createClient<F = RegisteredFlags>(options: ClientOptions): EdgeflagClient<F>;
 
 /** The bucket (0 to 99999) a unit falls in for a salt: what rollouts and schedules use. */
 export declare function bucket(salt: string, value: string | number): number;

@@ -1,13 +1,24 @@
 // Type declarations of `edgeflag/react`.
 import type { ReactElement, ReactNode } from "react";
-import type { EdgeflagClient, EvaluationContext, EvaluationDetails, FlagValue, Status } from "./index.js";
+import type {
+  EdgeflagClient,
+  EvaluationContext,
+  EvaluationDetails,
+  FlagKey,
+  FlagValue,
+  FlagValueOf,
+  RegisteredFlags,
+  Status,
+} from "./index.js";
 
 type Widen<T> = T extends boolean ? boolean : T extends string ? string : T extends number ? number : T;
+/** What a hook returns for flag `K` with default `T`: the registered type, else the default's. */
+type Result<K, T> = string extends keyof RegisteredFlags ? Widen<T> : FlagValueOf<RegisteredFlags, K, FlagValue>;
 
 /** Props of {@link EdgeflagProvider}. */
 export interface EdgeflagProviderProps {
   /** A `createClient()` result (on the server: one that loaded the snapshot to render with). */
-  client: EdgeflagClient;
+  client: EdgeflagClient<any>;
   /** The evaluation context; pass a new object when an attribute changes. */
   context?: EvaluationContext;
   children?: ReactNode;
@@ -16,16 +27,25 @@ export interface EdgeflagProviderProps {
 /** Makes the client and the context available to the hooks. */
 export declare function EdgeflagProvider(props: EdgeflagProviderProps): ReactElement;
 
-/** A flag's value for the provider's context, or `defaultValue` (whose type is the flag's). */
-export declare function useFlag<T extends FlagValue>(key: string, defaultValue: T): Widen<T>;
+/**
+ * A flag's value for the provider's context, or `defaultValue` (whose type is the flag's).
+ * With flags registered (`edgeflag codegen`), only their keys and defaults of their types.
+ */
+export declare function useFlag<K extends FlagKey<RegisteredFlags>, T extends FlagValueOf<RegisteredFlags, K, FlagValue>>(
+  key: K,
+  defaultValue: T,
+): Result<K, T>;
 /** A flag's evaluation details for the provider's context. */
-export declare function useFlagDetails<T extends FlagValue>(key: string, defaultValue: T): EvaluationDetails<Widen<T>>;
+export declare function useFlagDetails<K extends FlagKey<RegisteredFlags>, T extends FlagValueOf<RegisteredFlags, K, FlagValue>>(
+  key: K,
+  defaultValue: T,
+): EvaluationDetails<Result<K, T>>;
 /** Every flag's value (`null` where evaluation failed). */
 export declare function useFlags(): Record<string, FlagValue | null>;
 /** The client's status. */
 export declare function useEdgeflagStatus(): Status;
 
 /** The client's signed envelope as `<script type="application/json" id="edgeflag-bootstrap">`, for SSR. */
-export declare function EdgeflagBootstrap(props: { client: EdgeflagClient; id?: string }): ReactElement | null;
+export declare function EdgeflagBootstrap(props: { client: EdgeflagClient<any>; id?: string }): ReactElement | null;
 /** The same as an HTML string. */
-export declare function bootstrapScript(client: EdgeflagClient, id?: string): string;
+export declare function bootstrapScript(client: EdgeflagClient<any>, id?: string): string;

@@ -13,7 +13,7 @@ const here = import.meta.dirname;
 const npm = (args, cwd) => execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 const tsc = join(here, "node_modules", "typescript", "bin", "tsc");
 const versions = Object.fromEntries(
-  ["@openfeature/core", "@openfeature/web-sdk", "@openfeature/server-sdk", "@types/node"].map((name) => [
+  ["@openfeature/core", "@openfeature/web-sdk", "@openfeature/server-sdk", "@types/node", "@types/react", "react"].map((name) => [
     name,
     JSON.parse(readFileSync(join(here, "node_modules", name, "package.json"), "utf8")).version,
   ]),
@@ -36,7 +36,7 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
 test("the tarball holds the modules, declarations, wasm and README, nothing else", () => {
   const files = packed.files.map((f) => f.path).sort();
   for (const f of ["index.js", "node.js", "node.cjs", "workerd.js", "client.js", "openfeature.js", "testing.js",
-    "index.d.ts", "openfeature.d.ts", "testing.d.ts", "web/edgeflag.js", "web/edgeflag_bg.wasm", "node/edgeflag.cjs",
+    "react.js", "index.d.ts", "openfeature.d.ts", "testing.d.ts", "react.d.ts", "web/edgeflag.js", "web/edgeflag_bg.wasm", "node/edgeflag.cjs",
     "node/edgeflag_bg.wasm", "README.md", "package.json"]) {
     assert.ok(files.includes(f), `missing ${f}`);
   }
@@ -170,3 +170,88 @@ for (const resolution of ["nodenext", "bundler"]) {
     }
   });
 }
+
+// Typed flags: the declarations `edgeflag codegen` writes for tests/fixtures/typed-flags.json
+// (the CLI's tests hold them byte for byte to this golden file).
+const golden = readFileSync(join(here, "..", "..", "tests", "fixtures", "typed-flags.d.ts"), "utf8");
+const typed = `
+import { createClient } from "edgeflag";
+import { useFlag, useFlagDetails } from "edgeflag/react";
+const client = createClient({ publicKeys: [], environment: "production", owner: "shop" });
+const on: boolean = client.bool("new-checkout", {}, false);
+const banner: "Welcome" | 'Happy "holidays"' = client.string("banner", {}, "Welcome");
+const items: number = client.number("max-items", {}, 10);
+const layout = client.object("layout", {}, { cols: 1 });
+client.details("banner", {}, 'Happy "holidays"').value satisfies string;
+client.override("max-items", 3);
+export function Checkout() {
+  const hook: boolean = useFlag("new-checkout", false);
+  const text: "Welcome" | 'Happy "holidays"' = useFlag("banner", "Welcome");
+  const details = useFlagDetails("max-items", 5);
+  details.value satisfies number;
+  return [hook, text];
+}
+export { on, banner, items, layout };
+`;
+// Each line is one mistake; tsc must report each, at its line.
+const mistakes = [
+  'client.bool("new-chekout", {}, false); // misspelt key',
+  'client.number("max-items", {}, "10"); // wrong default type',
+  'client.string("banner", {}, "Hello"); // not one of the variants\' values',
+  'client.bool("max-items", {}, false); // a number flag read as a boolean',
+  'useFlag("new-chekout", false); // misspelt key in a hook',
+  'useFlag("max-items", "ten"); // wrong default type in a hook',
+  'client.override("new-checkout", "yes"); // forcing a value of the wrong type',
+];
+const broken = `
+import { createClient } from "edgeflag";
+import { useFlag } from "edgeflag/react";
+const client = createClient({ publicKeys: [], environment: "production", owner: "shop" });
+${mistakes.join("\n")}
+`;
+
+function typecheck(name, source) {
+  writeFileSync(join(project, "flags.d.ts"), golden);
+  writeFileSync(join(project, `${name}.ts`), source);
+  const config = {
+    compilerOptions: { strict: true, noEmit: true, target: "es2022", module: "nodenext", lib: ["es2022", "dom"], types: [], skipLibCheck: false },
+    files: [`${name}.ts`, "flags.d.ts"],
+  };
+  writeFileSync(join(project, `tsconfig.${name}.json`), JSON.stringify(config));
+  try {
+    execFileSync(process.execPath, [tsc, "-p", `tsconfig.${name}.json`, "--pretty", "false"], { cwd: project, encoding: "utf8" });
+    return "";
+  } catch (e) {
+    return `${e.stdout}${e.stderr}`;
+  }
+}
+
+test("typed flags from codegen: keys, defaults and results type-check in the client and the hooks", () => {
+  assert.equal(typecheck("typed", typed), "");
+});
+
+test("typed flags from codegen: a misspelt key or a wrong default fails tsc, each at its line", () => {
+  const output = typecheck("broken", broken);
+  const lines = [...output.matchAll(/^broken\.ts\((\d+),\d+\): error TS\d+/gm)].map((m) => Number(m[1]));
+  const first = broken.split("\n").indexOf(mistakes[0]) + 1;
+  assert.deepEqual([...new Set(lines)], mistakes.map((_, i) => first + i), output);
+});
+
+test("without registered flags any key and any default of the flag's kind type-check", () => {
+  writeFileSync(join(project, "untyped.ts"), `
+    import { createClient } from "edgeflag";
+    import { useFlag } from "edgeflag/react";
+    const client = createClient({ publicKeys: [], environment: "production", owner: "shop" });
+    const a: boolean = client.bool("whatever", {}, false);
+    const b: string = useFlag("any-key", "x");
+    const c: number = useFlag("n", 1);
+    export { a, b, c };
+  `);
+  const config = { compilerOptions: { strict: true, noEmit: true, target: "es2022", module: "nodenext", lib: ["es2022", "dom"], types: [] }, files: ["untyped.ts"] };
+  writeFileSync(join(project, "tsconfig.untyped.json"), JSON.stringify(config));
+  try {
+    execFileSync(process.execPath, [tsc, "-p", "tsconfig.untyped.json", "--pretty", "false"], { cwd: project, encoding: "utf8" });
+  } catch (e) {
+    assert.fail(`tsc failed:\n${e.stdout}${e.stderr}`);
+  }
+});

@@ -58,6 +58,21 @@ pub(crate) enum Command {
     /// Check `edgeflag serve`'s audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Write TypeScript declarations of a flag set's keys and value types.
+    #[command(after_help = EXIT_CODES)]
+    Codegen(CodegenArgs),
+}
+
+/// `edgeflag codegen --ts OUT.d.ts FLAGS`.
+#[derive(Debug, Args)]
+pub(crate) struct CodegenArgs {
+    /// Where to write the declarations (`Flags`, and `Register` for the package's types).
+    #[arg(long, value_name = "OUT.d.ts")]
+    pub(crate) ts: PathBuf,
+    /// A snapshot payload, a flags file of `edgeflag serve` (no version or validity needed),
+    /// or a signed envelope (its payload is read; types need no verification).
+    #[arg(value_name = "FLAGS")]
+    pub(crate) flags: PathBuf,
 }
 
 /// `edgeflag audit ...`.
@@ -88,6 +103,7 @@ impl Command {
             Command::Lint(_) => "lint",
             Command::Serve(_) => "serve",
             Command::Audit(AuditCommand::Verify(_)) => "audit verify",
+            Command::Codegen(_) => "codegen",
         }
     }
 }

@@ -9,6 +9,7 @@
 
 mod args;
 mod audit;
+mod codegen;
 mod details;
 mod eval;
 mod eval_stream;
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Audit(args::AuditCommand::Verify(args)) => audit::verify(args),
+        Command::Codegen(args) => codegen::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -57,7 +57,7 @@ mod respond;
 mod startup;
 mod state;
 mod stream;
-mod template;
+pub(crate) mod template;
 mod throttle;
 mod token;
 mod watcher;
