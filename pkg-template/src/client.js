@@ -4,6 +4,7 @@
 
 import { EdgeflagError } from "./error.js";
 import { checkOptions, evaluatorOptions } from "./options.js";
+import { overrideAs, readOverrides } from "./overrides.js";
 import { report, Sync } from "./sync.js";
 
 const EVENTS = ["ready", "change", "stale", "error", "recovered"];
@@ -57,7 +58,9 @@ export class EdgeflagClient {
   constructor(options) {
     this.#o = checkOptions(options);
     const o = this.#o;
-    for (const [k, v] of Object.entries(o.overrides ?? {})) if (v !== undefined) this.#overrides.set(k, v);
+    // Overrides from the page only when the application allows them (development, QA).
+    if (o.overrides.allow) this.#overrides = readOverrides(o.overrides);
+    for (const [k, v] of Object.entries(o.overrides.values ?? {})) if (v !== undefined) this.#overrides.set(k, { value: v });
     if (wasmFailure) {
       this.#queue.push(["error", { error: wasmFailure }]);
     } else {
@@ -89,6 +92,15 @@ export class EdgeflagClient {
    */
   get envelope() {
     return this.#ev?.persisted()?.envelope;
+  }
+
+  /**
+   * `{ values, status }` the server rendered the page with, when the bootstrap was `{
+   * envelope, values, status }`. Not verified: only for hydrating exactly what the HTML
+   * already shows (edgeflag/react does), never for decisions.
+   */
+  get rendered() {
+    return this.#o.rendered;
   }
 
   /** Why the client is `STALE` or `ERROR`: `{ code, message }`, or `undefined`. */
@@ -182,7 +194,7 @@ export class EdgeflagClient {
   /** OpenFeature-shaped details: value, variant, reason, errorCode, errorMessage, ruleId, ... */
   details(key, context, defaultValue) {
     try {
-      const forced = this.#forced(key, defaultValue);
+      const forced = this.#forced(key, defaultValue, defaultValue);
       if (forced) return forced;
       if (!this.#ev) return failed(defaultValue, wasmFailure.message);
       if (this.#o.testing && !this.#ev.info) return plain(defaultValue, "DEFAULT");
@@ -201,9 +213,7 @@ export class EdgeflagClient {
   /** Details of every flag, `{ [key]: details }` (no exposure events). */
   all(context) {
     try {
-      const out = this.#ev ? this.#ev.all(this.#context(context)) : {};
-      for (const [key, value] of this.#overrides) out[key] = plain(value, "STATIC", "override");
-      return out;
+      return this.#overriddenAll(this.#ev ? this.#ev.all(this.#context(context)) : {});
     } catch {
       return {};
     }
@@ -213,7 +223,7 @@ export class EdgeflagClient {
   values(context) {
     try {
       const out = this.#ev ? this.#ev.values(this.#context(context)) : {};
-      for (const [key, value] of this.#overrides) out[key] = value;
+      for (const key of this.#overrides.keys()) out[key] = this.#forced(key, out[key], null).value;
       return out;
     } catch {
       return {};
@@ -226,9 +236,7 @@ export class EdgeflagClient {
    */
   allAt(context, at) {
     try {
-      const out = this.#ev ? this.#ev.all(this.#context(context), Number(at)) : {};
-      for (const [key, value] of this.#overrides) out[key] = plain(value, "STATIC", "override");
-      return out;
+      return this.#overriddenAll(this.#ev ? this.#ev.all(this.#context(context), Number(at)) : {});
     } catch {
       return {};
     }
@@ -236,15 +244,16 @@ export class EdgeflagClient {
 
   /**
    * Forces flag values (for tests, demos and QA): `override("new-checkout", true)` or
-   * `override({ "new-checkout": true })`; `undefined` removes one. Emits `change`.
+   * `override({ "new-checkout": true })`; `undefined` removes one. Results carry reason
+   * `OVERRIDE`. Emits `change`.
    */
   override(keyOrFlags, value) {
     const entries = typeof keyOrFlags === "string" ? [[keyOrFlags, value]] : Object.entries(keyOrFlags ?? {});
-    for (const [k, v] of entries) v === undefined ? this.#overrides.delete(k) : this.#overrides.set(k, v);
+    for (const [k, v] of entries) v === undefined ? this.#overrides.delete(k) : this.#overrides.set(k, { value: v });
     this.#emit("change", { overrides: entries.map(([k]) => k) });
   }
 
-  /** Removes every forced value. Emits `change`. */
+  /** Removes every forced value (also those read from the page). Emits `change`. */
   clearOverrides() {
     const keys = [...this.#overrides.keys()];
     this.#overrides.clear();
@@ -277,14 +286,22 @@ export class EdgeflagClient {
     return ctx;
   }
 
-  #forced(key, defaultValue) {
-    if (!this.#overrides.has(key)) return undefined;
-    const v = this.#overrides.get(key);
-    const want = defaultValue == null ? undefined : typeof defaultValue;
-    if (want && want !== typeof v) {
-      return { ...failed(defaultValue, `forced value of "${key}" is not a ${want}`), errorCode: "TYPE_MISMATCH" };
+  // The overridden result of `key` as a value like `like` (a default, or what the flag
+  // evaluated to: its type decides), `fallback` when the override is not of that type.
+  #forced(key, like, fallback) {
+    const entry = this.#overrides.get(key);
+    if (!entry) return undefined;
+    const want = like == null ? undefined : typeof like;
+    const value = overrideAs(entry, want);
+    if (value === undefined) {
+      return { ...failed(fallback, `the override of "${key}" is not a ${want}`), errorCode: "TYPE_MISMATCH" };
     }
-    return plain(v, "STATIC", "override");
+    return plain(value, "OVERRIDE", "override");
+  }
+
+  #overriddenAll(out) {
+    for (const key of this.#overrides.keys()) out[key] = this.#forced(key, out[key]?.value, null);
+    return out;
   }
 
   #expose(key, d, unit) {

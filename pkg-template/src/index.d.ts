@@ -16,6 +16,7 @@ export type Reason =
   | "SPLIT"
   | "DISABLED"
   | "PREREQUISITE_FAILED"
+  | "OVERRIDE"
   | "ERROR"
   | (string & {});
 
@@ -34,7 +35,7 @@ export type EvaluationErrorCode =
 export interface EvaluationDetails<T> {
   /** The flag's value, or the caller's default when evaluation failed. */
   value: T;
-  /** The variant served (`"override"` for a forced value). */
+  /** The variant served (`"override"` for an overridden value). */
   variant?: string;
   reason: Reason;
   errorCode?: EvaluationErrorCode;
@@ -162,7 +163,11 @@ export interface ClientOptions extends TrustOptions {
   url?: string | UrlLike;
   /** Server-Sent Events: `true` for `url` itself (asked with `Accept: text/event-stream`), or another URL. */
   stream?: boolean | string | UrlLike;
-  /** An envelope delivered with the page (JSON text, bytes or the parsed object). */
+  /**
+   * An envelope delivered with the page (JSON text, bytes or the parsed object), or `{
+   * envelope, values, status }` as the edge worker and `edgeflag/react` write it (text or
+   * object): the envelope is verified; `values` and `status` only serve hydration.
+   */
   bootstrap?: string | Uint8Array | object;
   /** Last-known-good storage; `localStorage` in browsers by default, none elsewhere; `null` for none. */
   storage?: SnapshotStorage | null;
@@ -182,8 +187,27 @@ export interface ClientOptions extends TrustOptions {
   onExposure?: (exposure: Exposure) => void;
   /** The `fetch` to use (default: the global one). */
   fetch?: FetchFunction;
-  /** Forced flag values, as {@link EdgeflagClient.override} sets them. */
-  overrides?: Record<string, FlagValue>;
+  /** Forced values, and whether the page may override flags (development and QA). */
+  overrides?: OverrideOptions;
+}
+
+/**
+ * Local overrides. `values` are forced in code, as {@link EdgeflagClient.override} sets them.
+ * With `allow: true` the client also honours the page's overrides, `key:value` pairs,
+ * comma-separated: `localStorage["edgeflag:overrides"]`, then the URL parameter `?edgeflag=`
+ * (which wins). Off unless allowed: allow it in development builds only (e.g. `allow:
+ * process.env.NODE_ENV !== "production"`). Overridden results carry reason `OVERRIDE`;
+ * malformed parts are ignored with one `console.warn` naming them.
+ */
+export interface OverrideOptions {
+  /** Honour overrides from the URL and storage (default `false`). */
+  allow?: boolean;
+  /** Forced flag values, always applied (win over the page's). */
+  values?: Record<string, FlagValue>;
+  /** The URL whose `?edgeflag=` is read (default `location.href`; pass the request's on a server). */
+  url?: string | UrlLike;
+  /** Where `edgeflag:overrides` is read (default `localStorage` in browsers). */
+  storage?: { getItem(key: string): string | null | undefined } | null;
 }
 
 /** Client events. */
@@ -248,6 +272,11 @@ export declare class EdgeflagClient<F = RegisteredFlags> {
   readonly info: SnapshotInfo | undefined;
   /** Why the client is `STALE` or `ERROR`. */
   readonly lastError: { code: string; message: string } | undefined;
+  /**
+   * What the server rendered the page with, from a `{ envelope, values, status }` bootstrap.
+   * Not verified: for hydrating what the HTML already shows, never for decisions.
+   */
+  readonly rendered: { values: Record<string, FlagValue | null>; status?: Status } | undefined;
   /** The verified envelope in use (JSON text, exactly as signed), for server-side rendering. */
   readonly envelope: string | undefined;
   /** Resolves `true` once a verified snapshot is served, `false` after `timeoutMs`, a fatal status or `close()`. Never rejects. */

@@ -36,14 +36,55 @@ export function checkOptions(options) {
   if (s !== null && ["getItem", "setItem", "removeItem"].some((m) => typeof s?.[m] !== "function")) {
     throw bad("options.storage must have getItem, setItem and removeItem (or be null)");
   }
-  if (o.overrides !== undefined && (typeof o.overrides !== "object" || o.overrides === null)) {
-    throw bad("options.overrides must be an object of flag values");
-  }
+  o.overrides = checkOverrides(o.overrides ?? {}, bad);
   if (o.storageKey !== undefined && typeof o.storageKey !== "string") throw bad("options.storageKey must be a string");
   o.storageKey ??= `edgeflag:${o.owner ?? ""}:${o.environment}`;
-  if (o.bootstrap !== undefined && typeof o.bootstrap !== "string" && !(o.bootstrap instanceof Uint8Array)) {
-    if (typeof o.bootstrap !== "object" || o.bootstrap === null) throw bad("options.bootstrap must be an envelope");
-    o.bootstrap = JSON.stringify(o.bootstrap);
+  if (o.bootstrap !== undefined) unwrapBootstrap(o, bad);
+  return o;
+}
+
+// A bootstrap is an envelope (text, bytes, object) or, as the edge worker and edgeflag/react
+// write it, `{ envelope, values, status }`: the envelope plus what the server rendered with
+// (kept unverified in `o.rendered`, for hydrating exactly what the HTML shows).
+function unwrapBootstrap(o, bad) {
+  let b = o.bootstrap;
+  const wrapper = (v) => typeof v === "object" && v !== null && "envelope" in v && !("payload" in v);
+  if (typeof b === "string" && b.includes('"envelope"')) {
+    try {
+      const parsed = JSON.parse(b);
+      if (wrapper(parsed)) b = parsed;
+    } catch {
+      // Not JSON: the core names what is wrong when it reads the text.
+    }
+  }
+  if (!(b instanceof Uint8Array) && wrapper(b)) {
+    const { values, status } = b;
+    if (typeof values === "object" && values !== null) o.rendered = { values, status };
+    b = b.envelope;
+  }
+  if (typeof b === "string" || b instanceof Uint8Array) o.bootstrap = b;
+  else if (typeof b === "object" && b !== null) o.bootstrap = JSON.stringify(b);
+  else throw bad("options.bootstrap must be an envelope, or { envelope, values }");
+}
+
+const OVERRIDE_OPTIONS = ["allow", "values", "url", "storage"];
+
+// `{ allow, values, url, storage }`, where the page's sources default to the browser's.
+function checkOverrides(v, bad) {
+  if (typeof v !== "object" || v === null) throw bad("options.overrides must be an object: { allow, values }");
+  const unknown = Object.keys(v).find((k) => !OVERRIDE_OPTIONS.includes(k));
+  if (unknown !== undefined) {
+    throw bad(`options.overrides.${unknown} is not an option (${OVERRIDE_OPTIONS.join(", ")}); forced values go in options.overrides.values`);
+  }
+  if (v.allow !== undefined && typeof v.allow !== "boolean") throw bad("options.overrides.allow must be a boolean");
+  if (v.values !== undefined && (typeof v.values !== "object" || v.values === null)) {
+    throw bad("options.overrides.values must be an object of flag values");
+  }
+  const o = { ...v };
+  if (o.allow) {
+    if (o.url !== undefined && (o.url = href(o.url)) === undefined) throw bad("options.overrides.url must be a string or a URL");
+    o.url ??= browser(() => globalThis.location.href);
+    o.storage ??= browser(() => globalThis.localStorage);
   }
   return o;
 }
@@ -65,9 +106,14 @@ export function evaluatorOptions(o) {
 // localStorage in browsers only: Node.js 22+ has one too, but it is shared by every program
 // run from the same file and warns when unconfigured. Reading it can throw (sandboxed frames).
 function defaultStorage() {
+  return browser(() => globalThis.localStorage) ?? null;
+}
+
+// `read()` in a browser (window and document exist), else undefined; undefined if it throws.
+function browser(read) {
   try {
-    return typeof window === "object" && typeof document === "object" && globalThis.localStorage ? globalThis.localStorage : null;
+    return typeof window === "object" && typeof document === "object" ? (read() ?? undefined) : undefined;
   } catch {
-    return null;
+    return undefined;
   }
 }

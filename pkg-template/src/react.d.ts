@@ -45,7 +45,16 @@ export declare function useFlags(): Record<string, FlagValue | null>;
 /** The client's status. */
 export declare function useEdgeflagStatus(): Status;
 
-/** The client's signed envelope as `<script type="application/json" id="edgeflag-bootstrap">`, for SSR. */
-export declare function EdgeflagBootstrap(props: { client: EdgeflagClient<any>; id?: string }): ReactElement | null;
-/** The same as an HTML string. */
-export declare function bootstrapScript(client: EdgeflagClient<any>, id?: string): string;
+/**
+ * For server-side rendering: `<script type="application/json" id="edgeflag-bootstrap">` with
+ * `{ envelope, values, status }`, the client's signed envelope and what the page was rendered
+ * with for `context` (default: the provider's client and context). Hand its text to the
+ * browser's `createClient({ bootstrap })`.
+ */
+export declare function EdgeflagBootstrap(props: {
+  client?: EdgeflagClient<any>;
+  context?: EvaluationContext;
+  id?: string;
+}): ReactElement | null;
+/** The same as an HTML string (`""` without a snapshot). */
+export declare function bootstrapScript(client: EdgeflagClient<any>, options?: { context?: EvaluationContext; id?: string }): string;

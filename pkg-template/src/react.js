@@ -19,7 +19,11 @@ export function EdgeflagProvider({ client, context, children }) {
 
 /** A flag's value for the provider's context, or `defaultValue` (whose type is the flag's). */
 export function useFlag(key, defaultValue) {
-  return useEvaluation((client, context) => value(client, key, context, defaultValue), defaultValue);
+  return useEvaluation((client, context) => value(client, key, context, defaultValue), defaultValue, ({ values }) => {
+    // What the server's read of this flag gave: its value if of the default's type, else the default.
+    const v = values[key];
+    return v === undefined || v === null || (defaultValue != null && typeof v !== typeof defaultValue) ? defaultValue : v;
+  });
 }
 
 /** A flag's evaluation details (value, variant, reason, ruleId, ...) for the provider's context. */
@@ -36,29 +40,44 @@ export function useFlagDetails(key, defaultValue) {
 
 /** Every flag's value (`null` where evaluation failed) for the provider's context. */
 export function useFlags() {
-  return useEvaluation((client, context) => client.values(context), () => ({}));
+  return useEvaluation((client, context) => client.values(context), () => ({}), ({ values }) => values);
 }
 
 /** The client's status: `NOT_READY`, `READY`, `STALE` or `ERROR`. */
 export function useEdgeflagStatus() {
-  return useEvaluation((client) => client.status, "ERROR");
+  return useEvaluation((client) => client.status, "ERROR", ({ status }, read) => status ?? read());
 }
 
 /**
- * The signed envelope the client serves, as a `<script type="application/json"
- * id="edgeflag-bootstrap">` element for server-side rendering; the browser's client takes it
- * as `bootstrap` and verifies it before the first render. Renders nothing without a snapshot.
+ * The bootstrap for server-side rendering: `<script type="application/json"
+ * id="edgeflag-bootstrap">` holding `{ envelope, values, status }`, the signed envelope the
+ * client serves plus the values and status this page was rendered with (for `context`, by
+ * default the provider's). The browser's client takes the element's text as `bootstrap`:
+ * it verifies the envelope before the first render, and hydration reproduces the rendered
+ * values even when that fails (then the hooks move to the defaults right after, without a
+ * mismatch). Renders nothing without a snapshot.
  */
-export function EdgeflagBootstrap({ client, id = "edgeflag-bootstrap" }) {
-  const envelope = client?.envelope;
-  if (!envelope) return null;
-  return createElement("script", { type: "application/json", id, dangerouslySetInnerHTML: { __html: escapeScript(envelope) } });
+export function EdgeflagBootstrap({ client, context, id = "edgeflag-bootstrap" }) {
+  const provided = useContext(Edgeflag);
+  const json = bootstrapJson(client ?? provided?.client, context ?? provided?.context);
+  if (!json) return null;
+  return createElement("script", { type: "application/json", id, dangerouslySetInnerHTML: { __html: json } });
 }
 
 /** The same as an HTML string, for server-side rendering without React components. */
-export function bootstrapScript(client, id = "edgeflag-bootstrap") {
+export function bootstrapScript(client, { context, id = "edgeflag-bootstrap" } = {}) {
+  const json = bootstrapJson(client, context);
+  return json ? `<script type="application/json" id="${escapeAttribute(id)}">${json}</script>` : "";
+}
+
+function bootstrapJson(client, context) {
   const envelope = client?.envelope;
-  return envelope ? `<script type="application/json" id="${id}">${escapeScript(envelope)}</script>` : "";
+  if (!envelope) return undefined;
+  return escapeScript(JSON.stringify({ envelope, values: client.values(context), status: client.status }));
+}
+
+function escapeAttribute(text) {
+  return String(text).replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** JSON text that cannot end a `<script>` or open a comment in it (`<`, `>`, `&`, U+2028/9). */
@@ -82,10 +101,16 @@ function subscribeTo(client) {
 
 const noSubscription = () => () => {};
 
-/** `evaluate(client, context)` kept in sync with the client, structurally stable between changes. */
-function useEvaluation(evaluate, fallback) {
+/**
+ * `evaluate(client, context)` kept in sync with the client, structurally stable between
+ * changes. While hydrating, React reads `hydrate(client.rendered, read)` instead: what the
+ * server rendered with, when the bootstrap says (then React moves on to `read()` if that
+ * differs, with no mismatch).
+ */
+function useEvaluation(evaluate, fallback, hydrate) {
   const provided = useContext(Edgeflag);
   const last = useRef(undefined);
+  const lastServer = useRef(undefined);
   const read = () => {
     let next;
     if (provided?.client) {
@@ -97,14 +122,20 @@ function useEvaluation(evaluate, fallback) {
       }
       next = typeof fallback === "function" ? fallback() : fallback;
     }
-    // Same content, same object: React then skips the render (useSyncExternalStore compares
-    // with Object.is), and the value can be a dependency of effects and memos.
-    if (last.current !== undefined && equal(last.current.value, next)) return last.current.value;
-    last.current = { value: next };
-    return next;
+    return stable(last, next);
   };
+  const rendered = provided?.client?.rendered;
+  const readServer = rendered && hydrate ? () => stable(lastServer, hydrate(rendered, read)) : read;
   const subscribe = provided?.client ? subscribeTo(provided.client) : noSubscription;
-  return useSyncExternalStore(subscribe, read, read);
+  return useSyncExternalStore(subscribe, read, readServer);
+}
+
+// Same content, same object: React then skips the render (useSyncExternalStore compares
+// with Object.is), and the value can be a dependency of effects and memos.
+function stable(ref, next) {
+  if (ref.current !== undefined && equal(ref.current.value, next)) return ref.current.value;
+  ref.current = { value: next };
+  return next;
 }
 
 function useStable(value, same) {

@@ -24,7 +24,7 @@ export function createTestClient({ flags, ...options } = {}) {
     ...(options.anyOwner ? {} : { owner: "test" }),
     storage: null,
     ...options,
-    overrides: { ...options.overrides, ...flags },
+    overrides: { ...options.overrides, values: { ...options.overrides?.values, ...flags } },
     publicKeys: options.publicKeys ?? [PLACEHOLDER_KEY],
     url: undefined,
     stream: false,

@@ -37,15 +37,11 @@ async function bundle() {
   return Buffer.from(result.outputFiles[0].contents);
 }
 
-test("hydration sees the server's values; only changed flags re-render; contexts need no request", { skip: !existsSync(CHROMIUM) && "no chromium" }, async (t) => {
-  const signer = makeSigner();
-  const config = { publicKeys: [signer.publicKey], owner: "shop", environment: "production", context: { targetingKey: "u1", plan: "pro" } };
-  let envelope = signer.envelope(payload({ version: 1 }));
-  const server_client = createClient({ ...config, storage: null, bootstrap: envelope });
-  const rendered = renderToString(h(App, { client: server_client, context: config.context }));
-  const html = `<!doctype html><html><body><div id="root">${rendered}</div>${bootstrapScript(server_client)}
-<script type="application/json" id="config">${JSON.stringify(config)}</script>
-<script type="module" src="/app.js"></script></body></html>`;
+/**
+ * Serves the page (`html`), the app bundle, the wasm and `/snapshot` (`snapshot()`, counted in
+ * `requests`) on a free port; opens it in Chromium and collects console errors and warnings.
+ */
+async function open(t, html, snapshot) {
   const app = await bundle();
   const wasm = readFileSync(`${PKG}/web/edgeflag_bg.wasm`);
   const requests = [];
@@ -56,7 +52,7 @@ test("hydration sees the server's values; only changed flags re-render; contexts
     if (req.url === "/web/edgeflag_bg.wasm") return res.writeHead(200, { "content-type": "application/wasm" }), res.end(wasm);
     if (req.url === "/snapshot") {
       requests.push(req.url);
-      return res.writeHead(200, { "content-type": "application/json" }), res.end(envelope);
+      return res.writeHead(200, { "content-type": "application/json" }), res.end(snapshot());
     }
     res.writeHead(404), res.end();
   });
@@ -65,19 +61,43 @@ test("hydration sees the server's values; only changed flags re-render; contexts
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   t.after(() => browser.close());
   const page = await browser.newPage();
-  const console_messages = [];
-  page.on("console", (m) => ["error", "warning"].includes(m.type()) && console_messages.push(m.text()));
-  page.on("pageerror", (e) => console_messages.push(String(e)));
-
+  const messages = [];
+  page.on("console", (m) => ["error", "warning"].includes(m.type()) && messages.push(m.text()));
+  page.on("pageerror", (e) => messages.push(String(e)));
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
   await page.waitForFunction(() => window.__edgeflag?.setContext !== undefined);
-  const first = await page.evaluate(() => ({
-    banner: document.getElementById("banner").textContent,
-    checkout: document.getElementById("checkout").textContent,
-    status: document.getElementById("status").textContent,
+  return { page, requests, messages };
+}
+
+/** The page a server renders: the app's HTML, the bootstrap (as `bootstrap` makes it) and the config. */
+function render(client, config, bootstrap = (c) => bootstrapScript(c, { context: config.context })) {
+  const rendered = renderToString(h(App, { client, context: config.context }));
+  return {
+    rendered,
+    html: `<!doctype html><html><body><div id="root">${rendered}</div>${bootstrap(client)}
+<script type="application/json" id="config">${JSON.stringify(config)}</script>
+<script type="module" src="/app.js"></script></body></html>`,
+  };
+}
+
+const shown = () => ({
+  banner: document.getElementById("banner").textContent,
+  checkout: document.getElementById("checkout").textContent,
+  status: document.getElementById("status").textContent,
+});
+
+test("hydration sees the server's values; only changed flags re-render; contexts need no request", { skip: !existsSync(CHROMIUM) && "no chromium" }, async (t) => {
+  const signer = makeSigner();
+  const config = { publicKeys: [signer.publicKey], owner: "shop", environment: "production", context: { targetingKey: "u1", plan: "pro" } };
+  let envelope = signer.envelope(payload({ version: 1 }));
+  const server_client = createClient({ ...config, storage: null, bootstrap: envelope });
+  const { rendered, html } = render(server_client, config);
+  const { page, requests, messages: console_messages } = await open(t, html, () => envelope);
+  const first = await page.evaluate((shown) => ({
+    ...eval(`(${shown})`)(),
     before: window.__edgeflag.statusBeforeHydration,
     renders: { ...window.__edgeflag.renders },
-  }));
+  }), shown.toString());
   assert.deepEqual(first, { banner: "banner-v1", checkout: "new checkout", status: "READY", before: "READY", renders: { banner: 1, checkout: 1 } });
   assert.ok(rendered.includes("banner-v1") && rendered.includes("new checkout"), rendered);
   assert.deepEqual(console_messages, [], "no hydration warning, no error");
@@ -96,4 +116,32 @@ test("hydration sees the server's values; only changed flags re-render; contexts
   await page.waitForFunction(() => document.getElementById("checkout").textContent === "old checkout");
   assert.equal(requests.length, before, "a context change makes no request");
   assert.deepEqual(console_messages, []);
+});
+
+test("a bootstrap that fails verification: hydration without a mismatch, then defaults with ERROR, and the client keeps fetching", { skip: !existsSync(CHROMIUM) && "no chromium" }, async (t) => {
+  const signer = makeSigner();
+  const config = { publicKeys: [signer.publicKey], owner: "shop", environment: "production", context: { targetingKey: "u1", plan: "pro" } };
+  const good = signer.envelope(payload({ version: 1 }));
+  const server_client = createClient({ ...config, storage: null, bootstrap: good });
+  // On the way to the browser the envelope's signature was changed: it no longer verifies.
+  const parsed = JSON.parse(good);
+  const sig = parsed.signatures[0].sig;
+  parsed.signatures[0].sig = (sig[0] === "A" ? "B" : "A") + sig.slice(1);
+  const forged = { envelope: JSON.stringify(parsed), values: (ctx) => server_client.values(ctx), status: server_client.status };
+  const { html } = render(server_client, config, () => bootstrapScript(forged, { context: config.context }));
+  let serve = () => "{}"; // the endpoint first answers with nothing valid either
+  const { page, requests, messages } = await open(t, html, () => serve());
+  await page.waitForFunction(() => document.getElementById("status").textContent === "ERROR");
+  const after = await page.evaluate(`(${shown})()`);
+  assert.deepEqual(after, { banner: "none", checkout: "old checkout", status: "ERROR" }, "the defaults, after hydrating the server's values");
+  const hydrated = await page.evaluate(() => window.__edgeflag.statusBeforeHydration);
+  assert.equal(hydrated, "ERROR", "the client refused the bootstrap before hydrating");
+  const reason = await page.evaluate(() => window.__edgeflag.client.details("new-checkout", { plan: "pro" }, false).reason);
+  assert.equal(reason, "ERROR");
+  assert.deepEqual(messages.filter((m) => !/Failed to load resource/.test(m)), [], "no hydration warning");
+  // It keeps fetching: once the endpoint serves a verified snapshot, the real values return.
+  serve = () => good;
+  await page.evaluate(() => window.__edgeflag.client.refresh());
+  await page.waitForFunction(() => document.getElementById("checkout").textContent === "new checkout");
+  assert.ok(requests.length >= 2, `requests: ${requests.length}`);
 });

@@ -40,21 +40,41 @@ test("the server renders the snapshot's values and the bootstrap the browser ver
   assert.match(html, /<main>true\|banner-v3\|TARGETING_MATCH\|3\|READY<\/main>/);
   const script = /<script type="application\/json" id="edgeflag-bootstrap">(.*?)<\/script>/.exec(html);
   assert.ok(script, html);
-  assert.deepEqual(JSON.parse(script[1]), JSON.parse(envelope), "the envelope exactly as signed");
-  assert.equal(bootstrapScript(client), script[0]);
+  const boot = JSON.parse(script[1]);
+  assert.equal(boot.envelope, envelope, "the envelope exactly as signed");
+  assert.deepEqual(boot.values, client.values({ targetingKey: "u1", plan: "pro" }), "the provider's context");
+  assert.equal(boot.status, "READY");
+  assert.equal(bootstrapScript(client, { context: { targetingKey: "u1", plan: "pro" } }), script[0]);
   // A browser client given that text serves the same values before any request.
   const browser = serverClient(script[1]);
   assert.equal(browser.bool("new-checkout", { plan: "pro" }, false), true);
   assert.equal(browser.status, "READY");
+  assert.equal(browser.envelope, envelope);
+  assert.deepEqual(browser.rendered, { values: boot.values, status: "READY" });
 });
 
-test("the bootstrap cannot end its script element, whatever the envelope holds", () => {
-  const hostile = { envelope: '{"x":"</script><script>alert(1)</script><!--","y":"\u2028&"}' };
-  const tag = bootstrapScript(hostile);
+test("a bootstrap's rendered values are never trusted: a bad envelope serves defaults with ERROR", () => {
+  const envelope = JSON.parse(signer.envelope(payload()));
+  const sig = envelope.signatures[0].sig;
+  envelope.signatures[0].sig = (sig[0] === "A" ? "B" : "A") + sig.slice(1);
+  const tampered = JSON.stringify({ envelope: JSON.stringify(envelope), values: { "new-checkout": true }, status: "READY" });
+  const browser = serverClient(tampered);
+  assert.equal(browser.status, "ERROR");
+  const d = browser.details("new-checkout", { plan: "pro" }, false);
+  assert.deepEqual([d.value, d.reason], [false, "ERROR"]);
+  assert.deepEqual(browser.rendered.values, { "new-checkout": true }, "kept for hydration only");
+  browser.close();
+});
+
+test("the bootstrap cannot end its script element, whatever the envelope and values hold", () => {
+  const evil = "</script><script>alert(1)</script><!--\u2028&";
+  const hostile = { envelope: `{"x":"${evil}"}`, values: () => ({ [evil]: evil }), status: "READY" };
+  const tag = bootstrapScript(hostile, { id: '"><script>' });
   assert.equal(tag.match(/<\/script>/g).length, 1, tag);
+  assert.equal(tag.match(/<script/g).length, 1, tag);
   assert.ok(!tag.includes("<!--") && !tag.includes("\u2028"), tag);
   const json = tag.slice(tag.indexOf(">") + 1, tag.lastIndexOf("</script>"));
-  assert.deepEqual(JSON.parse(json), JSON.parse(hostile.envelope), "still the same JSON");
+  assert.deepEqual(JSON.parse(json), { envelope: hostile.envelope, values: { [evil]: evil }, status: "READY" }, "still the same JSON");
   const html = renderToString(h(EdgeflagBootstrap, { client: hostile }));
   assert.equal(html.match(/<\/script>/g).length, 1, html);
   assert.equal(bootstrapScript({ envelope: undefined }), "");

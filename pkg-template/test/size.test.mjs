@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
-import { DOWNLOAD_BUDGET_BYTES, REACT_BUDGET_BYTES, download, reactAddition } from "../download.mjs";
+import { DOWNLOAD_BUDGET_BYTES, REACT_BUDGET_BYTES, bundle, download, gz, reactAddition } from "../download.mjs";
 
 const pkgDir = fileURLToPath(new URL("../../pkg", import.meta.url));
 
@@ -22,4 +22,14 @@ test(`edgeflag/react adds at most ${REACT_BUDGET_BYTES} bytes, gzipped, and noth
   assert.ok(added <= REACT_BUDGET_BYTES, `${added} bytes`);
   const { js } = await download(build, pkgDir);
   assert.ok(!js.includes("useSyncExternalStore"), "nothing of React in the core entry");
+});
+
+test("the dev panel is in neither the core entry nor edgeflag/react; it is a download of its own", async (t) => {
+  const { js } = await download(build, pkgDir);
+  assert.ok(!js.includes("edgeflag-devtools"), "the core entry");
+  const react = await bundle(build, `export * from ${JSON.stringify(`${pkgDir}/react.js`)};`, pkgDir, ["react", "edgeflag"]);
+  assert.ok(!react.includes("edgeflag-devtools"), "edgeflag/react");
+  const panel = await bundle(build, `export * from ${JSON.stringify(`${pkgDir}/devtools.js`)};`, pkgDir, ["edgeflag"]);
+  t.diagnostic(`edgeflag/devtools: ${gz(panel)} bytes gzipped, loaded only when imported`);
+  assert.ok(panel.includes("edgeflag-devtools"), "the measurement bundled the panel");
 });

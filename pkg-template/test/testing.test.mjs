@@ -13,7 +13,7 @@ test("a test client is ready at once and serves forced values", async () => {
   assert.equal(client.number("limit", {}, 0), 3);
   assert.deepEqual(client.object("layout", {}, {}), { cols: 2 });
   const d = client.details("new-checkout", {}, false);
-  assert.equal(d.reason, "STATIC");
+  assert.equal(d.reason, "OVERRIDE");
   assert.equal(d.variant, "override");
   assert.equal(d.errorCode, undefined);
 });

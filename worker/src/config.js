@@ -12,7 +12,7 @@ let memo = { env: undefined, config: undefined };
  * same `env` object; a different one, e.g. in tests, is simply read again).
  * @returns {{ snapshotUrl?: string, publicKeys: string[], owner?: string, environment?: string,
  *   refreshSeconds: number, minVersion?: number, maxAgeSeconds?: number, maxValiditySeconds?: number,
- *   originUrl?: URL, canary?: { flag: string, originUrl: URL },
+ *   originUrl?: URL, canary?: { flag: string, originUrl: URL }, allowOverrides: boolean,
  *   originConfigured: boolean, hasAssets: boolean, errors: string[], flagErrors: string[], key: string }}
  */
 export function readConfig(env) {
@@ -69,6 +69,10 @@ function parse(env) {
   if ((canaryFlag || canaryText) && !text("ORIGIN_URL")) errors.push("canary routing needs ORIGIN_URL, the stable origin");
   const canary = canaryFlag && canaryOrigin && originUrl ? { flag: canaryFlag, originUrl: new URL(canaryOrigin) } : undefined;
 
+  const allowText = text("ALLOW_OVERRIDES");
+  const allowOverrides = allowText === undefined ? false : BOOLEANS[allowText.toLowerCase()];
+  if (allowOverrides === undefined) errors.push('ALLOW_OVERRIDES must be "true" or "false" (or 1/0, yes/no)');
+
   return {
     snapshotUrl,
     publicKeys,
@@ -83,6 +87,8 @@ function parse(env) {
     originConfigured: text("ORIGIN_URL") !== undefined,
     canary,
     hasAssets: typeof env.ASSETS?.fetch === "function",
+    /** Honour the `edgeflag-overrides` cookie and `?edgeflag=` (development and QA only). */
+    allowOverrides: allowOverrides === true,
     errors: [...flagErrors, ...errors],
     flagErrors,
     // Identifies the snapshot settings: a change (only possible in tests) builds a new store.
@@ -90,6 +96,8 @@ function parse(env) {
       maxValiditySeconds]),
   };
 }
+
+const BOOLEANS = { true: true, 1: true, yes: true, false: false, 0: false, no: false };
 
 function httpUrl(value, name, errors, required) {
   if (value === undefined) {

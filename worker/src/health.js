@@ -21,6 +21,8 @@ export async function handleHealth(cfg, flags) {
     issuedAt: c ? new Date(c.issuedAt).toISOString() : null,
     expiresAt: c ? new Date(c.expiresAt).toISOString() : null,
     refreshSeconds: cfg.refreshSeconds,
+    // Visible on purpose: overrides belong to development and QA deployments only.
+    overridesAllowed: cfg.allowOverrides,
     nextRefreshInSeconds: next === undefined ? null : Math.max(0, Math.round((next - now) / 1000)),
   };
   if (cfg.errors.length) {

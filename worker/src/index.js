@@ -12,6 +12,7 @@ import { handleHealth } from "./health.js";
 import { json } from "./http.js";
 import { handleMiddleware } from "./middleware.js";
 import { handleOfrep, isOfrep } from "./ofrep.js";
+import { requestOverrides } from "./overrides.js";
 import { handleSnapshot } from "./snapshot.js";
 import { SnapshotStore } from "./store.js";
 
@@ -51,7 +52,7 @@ export default {
       const path = url.pathname;
       if (path === "/edgeflag/health") return await handleHealth(cfg, flags);
       if (path === "/edgeflag/snapshot") return await handleSnapshot(request, cfg, flags);
-      if (isOfrep(path)) return await handleOfrep(request, url, flags);
+      if (isOfrep(path)) return await handleOfrep(request, url, flags, requestOverrides(request, url, cfg));
       if (cfg.originUrl) return await handleMiddleware(request, url, cfg, flags);
       if (cfg.originConfigured) {
         return json({ error: "edgeflag worker misconfigured: ORIGIN_URL must be an absolute http(s) URL (see /edgeflag/health)" }, 500);

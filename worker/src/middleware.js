@@ -7,6 +7,7 @@ import { bootstrapScript, injectBootstrap, isHtml } from "./bootstrap.js";
 import { pickOrigin } from "./canary.js";
 import { requestContext, uidCookie, userId } from "./context.js";
 import { asciiJson } from "./http.js";
+import { applyOverrides, requestOverrides } from "./overrides.js";
 
 /** Request header with the evaluated flags, compact JSON `{ key: value }` in ASCII. */
 export const FLAGS_HEADER = "x-edgeflag-flags";
@@ -16,7 +17,7 @@ export const MAX_FLAGS_HEADER_BYTES = 8192;
 /** Proxies a request to the origin chosen for this user. */
 export async function handleMiddleware(request, url, cfg, flags) {
   const { uid, fresh } = userId(request);
-  const evaluated = await evaluate(request, url, uid, flags);
+  const evaluated = await evaluate(request, url, uid, flags, requestOverrides(request, url, cfg));
   const { url: base, route } = pickOrigin(cfg, evaluated?.all);
   const headers = { "x-edgeflag-user": uid, "x-edgeflag-route": route, "x-edgeflag-status": evaluated?.status ?? "NOT_READY" };
   if (evaluated) {
@@ -36,10 +37,11 @@ export async function handleMiddleware(request, url, cfg, flags) {
 }
 
 /**
- * Evaluates every flag for this request: `{ all, values, version, status, envelope, context }`,
- * or undefined when no verified snapshot is loaded (or anything about flags failed).
+ * Evaluates every flag for this request (with its `overrides`, if allowed and any): `{ all,
+ * values, version, status, envelope, context }`, or undefined when no verified snapshot is
+ * loaded (or anything about flags failed).
  */
-export async function evaluate(request, url, uid, flags) {
+export async function evaluate(request, url, uid, flags, overrides) {
   try {
     const { store } = await flags();
     if (!store?.current) return undefined;
@@ -47,7 +49,7 @@ export async function evaluate(request, url, uid, flags) {
     const compiled = store.evaluator.context(context);
     try {
       // One synchronous block: values, version and envelope belong to the same snapshot.
-      const all = store.evaluator.all(compiled);
+      const all = applyOverrides(store.evaluator.all(compiled), overrides);
       const { version, envelope } = store.current;
       const values = {};
       for (const [key, d] of Object.entries(all)) if (!d.errorCode) values[key] = d.value;

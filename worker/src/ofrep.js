@@ -6,12 +6,17 @@
 // see README.md).
 
 import { CORS, digest, etagMatches, json, methodNotAllowed, preflight, readText } from "./http.js";
+import { applyOverrides, overridden } from "./overrides.js";
 
 const PREFIX = "/ofrep/v1/evaluate/flags";
 const MAX_BODY_BYTES = 256 * 1024;
-/** OFREP's success reasons; the core's PREREQUISITE_FAILED serves the off variant: DISABLED. */
+/**
+ * OFREP's success reasons; the core's PREREQUISITE_FAILED serves the off variant: DISABLED.
+ * OFREP has no OVERRIDE: an overridden value is STATIC, with variant "override".
+ */
 const REASONS = {
   STATIC: "STATIC",
+  OVERRIDE: "STATIC",
   TARGETING_MATCH: "TARGETING_MATCH",
   SPLIT: "SPLIT",
   DISABLED: "DISABLED",
@@ -30,7 +35,7 @@ export function isOfrep(pathname) {
  * Answers an OFREP request. `flags()` resolves `{ store }` (ready, maybe without a snapshot)
  * or `{ error }` (a configuration problem).
  */
-export async function handleOfrep(request, url, flags) {
+export async function handleOfrep(request, url, flags, overrides) {
   if (request.method === "OPTIONS") return preflight("POST");
   if (request.method !== "POST") return methodNotAllowed("POST");
   const bulk = url.pathname === PREFIX;
@@ -71,22 +76,24 @@ export async function handleOfrep(request, url, flags) {
   try {
     const invalid = context.invalidReason;
     if (invalid !== undefined) return failure(key, 400, "INVALID_CONTEXT", invalid, bulk);
-    return bulk ? await evaluateAll(request, store, context) : evaluateOne(key, ev, context);
+    return bulk ? await evaluateAll(request, store, context, overrides) : evaluateOne(key, ev, context, overrides);
   } finally {
     context.free();
   }
 }
 
-function evaluateOne(key, ev, context) {
-  const d = ev.details(key, context, null);
+function evaluateOne(key, ev, context, overrides) {
+  let d = ev.details(key, context, null);
+  const entry = overrides?.get(key);
+  if (entry) d = overridden(key, entry, d.errorCode === "FLAG_NOT_FOUND" ? undefined : d);
   if (!d.errorCode) return json(success(key, d), 200, CORS);
   const status = FAILURE_STATUS[d.errorCode] ?? 500;
   return failure(key, status, status === 500 ? "GENERAL" : d.errorCode, d.errorMessage ?? d.errorCode, false);
 }
 
-async function evaluateAll(request, store, context) {
+async function evaluateAll(request, store, context, overrides) {
   // One synchronous block: the evaluation and the version come from the same snapshot.
-  const all = store.evaluator.all(context);
+  const all = applyOverrides(store.evaluator.all(context), overrides);
   const version = store.current.version;
   const flags = Object.entries(all).map(([key, d]) =>
     d.errorCode
