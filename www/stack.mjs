@@ -246,6 +246,8 @@ export async function startStack({ port = 0, siteDir, log = () => {}, cf, refres
         OWNER,
         ENVIRONMENT,
         REFRESH_SECONDS: String(refreshSeconds),
+        // A demo is development: the dev panel's override cookie counts at the edge too.
+        ALLOW_OVERRIDES: "true",
       },
     });
     cleanup.push(() => worker.stop());

@@ -56,5 +56,10 @@ export declare function EdgeflagBootstrap(props: {
   context?: EvaluationContext;
   id?: string;
 }): ReactElement | null;
+/** The bootstrap as data, for passing as a prop; `createClient({ bootstrap })` takes it. */
+export declare function bootstrapData(
+  client: EdgeflagClient<any>,
+  options?: { context?: EvaluationContext },
+): { envelope: string; values: Record<string, FlagValue | null>; status: Status } | undefined;
 /** The same as an HTML string (`""` without a snapshot). */
 export declare function bootstrapScript(client: EdgeflagClient<any>, options?: { context?: EvaluationContext; id?: string }): string;

@@ -70,10 +70,19 @@ export function bootstrapScript(client, { context, id = "edgeflag-bootstrap" } =
   return json ? `<script type="application/json" id="${escapeAttribute(id)}">${json}</script>` : "";
 }
 
-function bootstrapJson(client, context) {
+/**
+ * The bootstrap as data, `{ envelope, values, status }` (or `undefined` without a snapshot):
+ * for frameworks that pass it as a prop (a Next.js server component to a client component)
+ * instead of a script element. `createClient({ bootstrap })` takes it as it is.
+ */
+export function bootstrapData(client, { context } = {}) {
   const envelope = client?.envelope;
-  if (!envelope) return undefined;
-  return escapeScript(JSON.stringify({ envelope, values: client.values(context), status: client.status }));
+  return envelope ? { envelope, values: client.values(context), status: client.status } : undefined;
+}
+
+function bootstrapJson(client, context) {
+  const data = bootstrapData(client, { context });
+  return data && escapeScript(JSON.stringify(data));
 }
 
 function escapeAttribute(text) {

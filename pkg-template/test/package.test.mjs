@@ -36,7 +36,8 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
 test("the tarball holds the modules, declarations, wasm and README, nothing else", () => {
   const files = packed.files.map((f) => f.path).sort();
   for (const f of ["index.js", "node.js", "node.cjs", "workerd.js", "client.js", "openfeature.js", "testing.js",
-    "react.js", "index.d.ts", "openfeature.d.ts", "testing.d.ts", "react.d.ts", "web/edgeflag.js", "web/edgeflag_bg.wasm", "node/edgeflag.cjs",
+    "react.js", "devtools.js", "overrides.js", "index.d.ts", "openfeature.d.ts", "testing.d.ts", "react.d.ts",
+    "devtools.d.ts", "overrides.d.ts", "web/edgeflag.js", "web/edgeflag_bg.wasm", "node/edgeflag.cjs",
     "node/edgeflag_bg.wasm", "README.md", "package.json"]) {
     assert.ok(files.includes(f), `missing ${f}`);
   }
@@ -85,6 +86,8 @@ import { createClient, bucket, EdgeflagError, Evaluator } from "edgeflag";
 import type { ClientEvent, EvaluationDetails, Status, SnapshotInfo, Exposure, Context } from "edgeflag";
 import { EdgeflagServerProvider, EdgeflagWebProvider } from "edgeflag/openfeature";
 import { createTestClient } from "edgeflag/testing";
+import { parseOverrides, formatOverrides } from "edgeflag/overrides";
+import type { EdgeflagDevtools } from "edgeflag/devtools";
 import { OpenFeature } from "@openfeature/web-sdk";
 import { OpenFeature as ServerOpenFeature } from "@openfeature/server-sdk";
 
@@ -98,7 +101,16 @@ const client = createClient({
   pollIntervalMs: 30_000,
   storage: null,
   onExposure: (e) => exposures.push(e),
+  overrides: { allow: process.env.NODE_ENV !== "production", values: { "new-checkout": true } },
 });
+const parsed: Map<string, { value: unknown }> = parseOverrides("a:true").values;
+const text: string = formatOverrides({ a: true, b: "x" });
+const devtools = import("edgeflag/devtools").then(({ showDevtools }) => {
+  const panel: EdgeflagDevtools = showDevtools(client, { context: { targetingKey: "u1" }, open: true });
+  panel.flip("new-checkout", false);
+  return document.querySelector("edgeflag-devtools")?.reset();
+});
+const rendered = client.rendered?.values;
 const on: boolean = client.bool("new-checkout", { targetingKey: "u1", plan: "pro" }, false);
 const label: string = client.string("banner", undefined, "");
 const limit: number = client.number("limit", {}, 10);
@@ -126,7 +138,9 @@ client.on("nope", () => {});
 createClient({ publicKeys: [] });
 // @ts-expect-error the default decides the type
 const wrong: string = client.bool("x", {}, false);
-export { on, label, limit, layout, status, info, b, wrong, reason };
+// @ts-expect-error overrides are { allow, values }, not a map of flag values
+createClient({ publicKeys: [], environment: "e", overrides: { "new-checkout": true } });
+export { on, label, limit, layout, status, info, b, wrong, reason, parsed, text, devtools, rendered };
 `;
 
 test("the core declarations need neither DOM nor Node.js types", () => {

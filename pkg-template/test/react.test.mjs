@@ -10,6 +10,7 @@ import { createClient } from "edgeflag";
 import {
   EdgeflagBootstrap,
   EdgeflagProvider,
+  bootstrapData,
   bootstrapScript,
   useEdgeflagStatus,
   useFlag,
@@ -51,6 +52,22 @@ test("the server renders the snapshot's values and the bootstrap the browser ver
   assert.equal(browser.status, "READY");
   assert.equal(browser.envelope, envelope);
   assert.deepEqual(browser.rendered, { values: boot.values, status: "READY" });
+});
+
+test("bootstrapData as a prop (a server component to a client component): the same render on both sides", () => {
+  const context = { targetingKey: "u1", plan: "pro" };
+  const server = serverClient(signer.envelope(payload({ version: 4 })));
+  const data = bootstrapData(server, { context });
+  assert.deepEqual(Object.keys(data), ["envelope", "values", "status"]);
+  assert.equal(data.envelope, server.envelope);
+  // The prop travels serialized (the RSC payload); the client component's client verifies it again.
+  const prop = JSON.parse(JSON.stringify(data));
+  const component = serverClient(prop);
+  assert.equal(component.status, "READY");
+  const page = (client) => renderToString(h(EdgeflagProvider, { client, context }, h(Page)));
+  assert.equal(page(component), page(server));
+  assert.match(page(component), /<main>true\|banner-v4\|/);
+  assert.equal(bootstrapData(serverClient(undefined)), undefined);
 });
 
 test("a bootstrap's rendered values are never trusted: a bad envelope serves defaults with ERROR", () => {

@@ -57,7 +57,7 @@ export default {
       if (cfg.originConfigured) {
         return json({ error: "edgeflag worker misconfigured: ORIGIN_URL must be an absolute http(s) URL (see /edgeflag/health)" }, 500);
       }
-      if (cfg.hasAssets) return await handleAssets(request, url, env, flags);
+      if (cfg.hasAssets) return await handleAssets(request, url, env, cfg, flags);
       return json({ error: "not found", routes: ["/edgeflag/health", "/edgeflag/snapshot", "/ofrep/v1/evaluate/flags"] }, 404);
     } catch (e) {
       // Nothing above should throw; if something does, answer instead of failing the isolate.

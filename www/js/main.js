@@ -18,6 +18,8 @@ const client = createClient({
   environment: config.environment,
   bootstrap: bootstrap?.envelope,
   storageKey: "edgeflag-demo",
+  // A demo is development: ?edgeflag=new-checkout:true and the dev panel's flips count here.
+  overrides: { allow: true },
 });
 // For tests and curious visitors: the client is on the window.
 window.edgeflag = client;
@@ -60,8 +62,17 @@ function render() {
   scheduleCharts();
 }
 
+// The dev panel is a separate module, fetched on the first click only.
+let panel;
+document.getElementById("devtools").addEventListener("click", async () => {
+  if (panel) return void panel.toggleAttribute("open");
+  const { showDevtools } = await import("edgeflag/devtools");
+  panel = showDevtools(client, { context: ctx, open: true });
+});
+
 form.addEventListener("input", () => {
   ctx = currentContext();
+  if (panel) panel.context = ctx;
   render();
 });
 document.getElementById("chart-flag").addEventListener("change", scheduleCharts);

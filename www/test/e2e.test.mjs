@@ -246,6 +246,42 @@ test("a tampered snapshot is refused: the page keeps its last-known-good and sho
   assert.equal(await page.textContent("#status"), "STALE");
 });
 
+test("local overrides: ?edgeflag= on the first paint; the dev panel's flip applies now, after a reload and at the edge, until reset", async (t) => {
+  // The worker (ALLOW_OVERRIDES in the demo) and the page (overrides.allow) agree on the URL's override.
+  const url = `${stack.pageUrl}?edgeflag=new-checkout:false`;
+  const boot = bootstrapOf(await (await fetch(url, { headers: { cookie: `edgeflag-uid=${USER}` } })).text());
+  assert.equal(boot.values["new-checkout"], false);
+  const first = await open(t, { navigate: false });
+  await first.goto(url);
+  await painted(first);
+  assert.equal((await storefront(first)).button, NEW_CHECKOUT_OFF);
+  assert.deepEqual((await table(first))["new-checkout"], { value: "false", variant: "override", reason: "OVERRIDE", rule: "" });
+
+  const page = await open(t);
+  await painted(page);
+  await status(page, "READY");
+  assert.equal((await storefront(page)).button, NEW_CHECKOUT_ON);
+  const panelRequests = [];
+  page.on("request", (r) => r.url().endsWith("/pkg/devtools.js") && panelRequests.push(r.url()));
+  await page.click("#devtools");
+  const panel = page.locator("edgeflag-devtools");
+  await panel.locator('tr[data-flag="new-checkout"] button[data-action="flip"]').click();
+  assert.equal(panelRequests.length, 1, "the panel is fetched on the first click");
+  await page.waitForFunction((off) => document.getElementById("checkout").textContent === off, NEW_CHECKOUT_OFF);
+  assert.equal((await table(page))["new-checkout"].reason, "OVERRIDE");
+
+  await page.reload();
+  await painted(page);
+  assert.equal((await storefront(page)).button, NEW_CHECKOUT_OFF, "kept in localStorage");
+  const edge = await page.evaluate(async () => (await fetch("/")).text());
+  assert.equal(bootstrapOf(edge).values["new-checkout"], false, "the worker honours the panel's cookie");
+
+  await page.click("#devtools");
+  await panel.locator("button", { hasText: "reset all overrides" }).click();
+  await page.waitForFunction((on) => document.getElementById("checkout").textContent === on, NEW_CHECKOUT_ON);
+  assert.equal((await table(page))["new-checkout"].reason, "TARGETING_MATCH");
+});
+
 test("the inspector renders (screenshot: target/e2e/inspector.png)", async (t) => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const page = await open(t);
