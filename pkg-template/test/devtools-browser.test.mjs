@@ -5,19 +5,16 @@
 // and reason, and its flips apply at once and survive a reload.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { chromium } from "playwright-core";
+import { launch, NO_CHROMIUM } from "./helpers/chromium.mjs";
 import { PKG } from "./helpers/pkg.mjs";
 import { makeSigner, payload } from "./helpers/signer.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--no-first-run"];
-const skip = !existsSync(CHROMIUM) && "no chromium";
+const skip = NO_CHROMIUM;
 
 /** The app split as a bundler splits it: the dev panel is its own chunk, fetched by import(). */
 async function bundle() {
@@ -62,7 +59,7 @@ test.before(async () => {
     res.writeHead(404), res.end();
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launch();
 });
 test.after(async () => {
   await browser?.close();

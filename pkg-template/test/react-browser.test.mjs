@@ -5,22 +5,19 @@
 // only the component whose flag changed; a context change re-evaluates with no request.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { createElement as h } from "react";
 import { renderToString } from "react-dom/server";
 import { build } from "esbuild";
-import { chromium } from "playwright-core";
+import { launch, NO_CHROMIUM } from "./helpers/chromium.mjs";
 import { createClient } from "edgeflag";
 import { bootstrapScript } from "edgeflag/react";
 import { App } from "./helpers/react-app.mjs";
 import { PKG } from "./helpers/pkg.mjs";
 import { makeSigner, payload } from "./helpers/signer.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--no-first-run"];
 
 /** The browser bundle: React in development mode (it reports hydration mismatches), the app, edgeflag. */
 async function bundle() {
@@ -58,7 +55,7 @@ async function open(t, html, snapshot) {
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   t.after(() => server.close());
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await launch();
   t.after(() => browser.close());
   const page = await browser.newPage();
   const messages = [];
@@ -86,7 +83,7 @@ const shown = () => ({
   status: document.getElementById("status").textContent,
 });
 
-test("hydration sees the server's values; only changed flags re-render; contexts need no request", { skip: !existsSync(CHROMIUM) && "no chromium" }, async (t) => {
+test("hydration sees the server's values; only changed flags re-render; contexts need no request", { skip: NO_CHROMIUM }, async (t) => {
   const signer = makeSigner();
   const config = { publicKeys: [signer.publicKey], owner: "shop", environment: "production", context: { targetingKey: "u1", plan: "pro" } };
   let envelope = signer.envelope(payload({ version: 1 }));
@@ -118,7 +115,7 @@ test("hydration sees the server's values; only changed flags re-render; contexts
   assert.deepEqual(console_messages, []);
 });
 
-test("a bootstrap that fails verification: hydration without a mismatch, then defaults with ERROR, and the client keeps fetching", { skip: !existsSync(CHROMIUM) && "no chromium" }, async (t) => {
+test("a bootstrap that fails verification: hydration without a mismatch, then defaults with ERROR, and the client keeps fetching", { skip: NO_CHROMIUM }, async (t) => {
   const signer = makeSigner();
   const config = { publicKeys: [signer.publicKey], owner: "shop", environment: "production", context: { targetingKey: "u1", plan: "pro" } };
   const good = signer.envelope(payload({ version: 1 }));
