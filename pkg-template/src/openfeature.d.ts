@@ -19,11 +19,11 @@ export interface ProviderOptions {
 
 declare abstract class EdgeflagProvider<E extends ClientProviderEvents | ServerProviderEvents> {
   /** `client`: an edgeflag client (the application keeps it); options: the provider creates one and closes it in `onClose()`. */
-  constructor(clientOrOptions: EdgeflagClient | ClientOptions, options?: ProviderOptions);
+  constructor(clientOrOptions: EdgeflagClient<any> | ClientOptions, options?: ProviderOptions);
   readonly metadata: ProviderMetadata;
   readonly events: ProviderEventEmitter<E>;
   /** The edgeflag client the provider evaluates with. */
-  readonly client: EdgeflagClient;
+  readonly client: EdgeflagClient<any>;
   /** Waits up to `readyTimeoutMs` for a verified snapshot; rejects (code `PROVIDER_FATAL` after a fatal status) without one. */
   initialize(context?: EvaluationContext): Promise<void>;
   /** Compiles the new static context once. */

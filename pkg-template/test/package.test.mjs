@@ -191,6 +191,7 @@ const golden = readFileSync(join(here, "..", "..", "tests", "fixtures", "typed-f
 const typed = `
 import { createClient } from "edgeflag";
 import { useFlag, useFlagDetails } from "edgeflag/react";
+import { EdgeflagWebProvider } from "edgeflag/openfeature";
 const client = createClient({ publicKeys: [], environment: "production", owner: "shop" });
 const on: boolean = client.bool("new-checkout", {}, false);
 const banner: "Welcome" | 'Happy "holidays"' = client.string("banner", {}, "Welcome");
@@ -198,6 +199,7 @@ const items: number = client.number("max-items", {}, 10);
 const layout = client.object("layout", {}, { cols: 1 });
 client.details("banner", {}, 'Happy "holidays"').value satisfies string;
 client.override("max-items", 3);
+new EdgeflagWebProvider(client).client.bool("new-checkout", {}, false);
 export function Checkout() {
   const hook: boolean = useFlag("new-checkout", false);
   const text: "Welcome" | 'Happy "holidays"' = useFlag("banner", "Welcome");
