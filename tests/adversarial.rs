@@ -1,4 +1,4 @@
-//! SECURITY.md "Adversarial cases the tests must include", one named test (or a few) per case,
+//! src/core/SECURITY.md "Adversarial cases the tests must include", one named test (or a few) per case,
 //! all through the public pipeline `edgeflag::envelope::verify` with envelopes signed by
 //! seeded keys. Where a hostile or buggy signer is modelled (case 9, 11), the PAE is signed
 //! with `SigningKey::sign` and the envelope JSON is built by hand, because `sign_payload`

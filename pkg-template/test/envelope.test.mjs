@@ -1,4 +1,4 @@
-// Envelope rejection through the package's Evaluator (SECURITY.md's adversarial cases that a
+// Envelope rejection through the package's Evaluator (src/core/SECURITY.md's adversarial cases that a
 // JavaScript caller can produce), and the configuration errors thrown at construction.
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -1,4 +1,4 @@
-//! Caps on everything a snapshot or a context may contain (SECURITY.md "Default limits").
+//! Caps on everything a snapshot or a context may contain (src/core/SECURITY.md "Default limits").
 //! Hosts may lower or raise any of them; the defaults are the design's.
 
 /// Limits applied when an envelope or payload is parsed and compiled.

@@ -12,7 +12,7 @@ import { request } from "edgeflag/transport";
 export const FETCH_TIMEOUT_MS = 5000;
 /** The longest a request waits when the isolate has no verified snapshot yet. */
 export const FIRST_WAIT_MS = 2000;
-/** Envelopes above this size are refused unread (SECURITY.md's default cap). */
+/** Envelopes above this size are refused unread (src/core/SECURITY.md's default cap). */
 export const MAX_ENVELOPE_BYTES = 4 * 1024 * 1024;
 /** After a fatal status (401/403/404/410) stopped polling, try again this rarely. */
 export const FATAL_RETRY_MS = 300_000;

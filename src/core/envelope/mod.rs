@@ -4,7 +4,7 @@
 //! Pre-Authentication Encoding ([`pae`]) of the payload bytes. A client holds a
 //! [`TrustPolicy`] — the pinned [`PublicKey`]s, a threshold of distinct keys, its environment
 //! and optionally its owner — and the [`HighWater`] mark of the newest snapshot it accepted.
-//! [`verify`] runs the checks in SECURITY.md's order and either hands back a compiled snapshot
+//! [`verify`] runs the checks in src/core/SECURITY.md's order and either hands back a compiled snapshot
 //! with its [`Identity`], says the snapshot is the one already in use, or names the check that
 //! failed.
 //!

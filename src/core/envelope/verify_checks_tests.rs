@@ -1,4 +1,4 @@
-//! Tests of the pipeline's other checks (SECURITY.md cases 6 to 10, envelope part): byte cap,
+//! Tests of the pipeline's other checks (src/core/SECURITY.md cases 6 to 10, envelope part): byte cap,
 //! envelope shape, payload type, owner, environment, expiry, high-water mark, unknown fields.
 
 use super::test_support::*;

@@ -1,4 +1,4 @@
-//! Adversarial tests of the signature steps of the pipeline (SECURITY.md cases 1, 2, 4, 5):
+//! Adversarial tests of the signature steps of the pipeline (src/core/SECURITY.md cases 1, 2, 4, 5):
 //! tampering, malformed signatures, unpinned keys, keyid hints and thresholds.
 
 use super::test_support::*;

@@ -1,5 +1,5 @@
 //! The client synchronisation state machine, sans-IO: the browser client (through the wasm
-//! bindings) and the edge worker both drive it, so SECURITY.md's "failure behaviour of every
+//! bindings) and the edge worker both drive it, so src/core/SECURITY.md's "failure behaviour of every
 //! client" is written once, here, and tested natively.
 //!
 //! The machine does no I/O and reads no clock and no randomness. The host feeds it what

@@ -1,7 +1,7 @@
 //! Loading the last-known-good from the host's storage (browser storage, an edge cache).
 //! Storage is not trusted: whatever comes back is verified in full again — signature, owner,
 //! environment, expiry against the current clock — and anything that fails is discarded so
-//! the client serves defaults until the network delivers (SECURITY.md, adversarial case 13).
+//! the client serves defaults until the network delivers (src/core/SECURITY.md, adversarial case 13).
 
 use super::deliver::clean_etag;
 use super::error::SyncError;

@@ -1,5 +1,5 @@
 //! The last-known-good from storage: re-verified on every restore, discarded when corrupt,
-//! expired, foreign or inconsistent with its mark (SECURITY.md, adversarial case 13).
+//! expired, foreign or inconsistent with its mark (src/core/SECURITY.md, adversarial case 13).
 
 use super::test_support::*;
 use super::{Event, FailureKind, Status, SyncConfig, SyncMachine};
