@@ -60,7 +60,7 @@ export class EdgeflagClient {
     const o = this.#o;
     // Overrides from the page only when the application allows them (development, QA).
     if (o.overrides.allow) this.#overrides = readOverrides(o.overrides);
-    for (const [k, v] of Object.entries(o.overrides.values ?? {})) if (v !== undefined) this.#overrides.set(k, { value: v });
+    for (const [k, v] of Object.entries(o.overrides.values ?? {})) if (v != null) this.#overrides.set(k, { value: v });
     if (wasmFailure) {
       this.#queue.push(["error", { error: wasmFailure }]);
     } else {
@@ -244,12 +244,12 @@ export class EdgeflagClient {
 
   /**
    * Forces flag values (for tests, demos and QA): `override("new-checkout", true)` or
-   * `override({ "new-checkout": true })`; `undefined` removes one. Results carry reason
+   * `override({ "new-checkout": true })`; `undefined` or `null` removes one. Results carry reason
    * `OVERRIDE`. Emits `change`.
    */
   override(keyOrFlags, value) {
     const entries = typeof keyOrFlags === "string" ? [[keyOrFlags, value]] : Object.entries(keyOrFlags ?? {});
-    for (const [k, v] of entries) v === undefined ? this.#overrides.delete(k) : this.#overrides.set(k, { value: v });
+    for (const [k, v] of entries) v == null ? this.#overrides.delete(k) : this.#overrides.set(k, { value: v });
     this.#emit("change", { overrides: entries.map(([k]) => k) });
   }
 

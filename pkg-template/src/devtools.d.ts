@@ -6,7 +6,7 @@ export declare const DEVTOOLS_TAG: "edgeflag-devtools";
 
 /** <edgeflag-devtools>: lists the client's flags (value, variant, reason) and flips them. */
 export declare class EdgeflagDevtools extends HTMLElement {
-  /** The client whose flags are shown; the panel re-renders on its `change` events. */
+  /** The client whose flags are shown; the panel re-renders on each of its events. */
   client: EdgeflagClient<any> | undefined;
   /** The evaluation context the flags are shown for. */
   context: EvaluationContext;
@@ -18,7 +18,7 @@ export declare class EdgeflagDevtools extends HTMLElement {
   render(): void;
 }
 
-/** Adds a panel for `client` to `document.body` and returns it. */
+/** The panel for `client`: the one already in the page, else a new one in `document.body`. */
 export declare function showDevtools(
   client: EdgeflagClient<any>,
   options?: { context?: EvaluationContext; open?: boolean },

@@ -12,6 +12,9 @@ import { formatOverrides, OVERRIDES_COOKIE, OVERRIDES_STORAGE_KEY, parseOverride
 
 /** The element's tag name. */
 export const DEVTOOLS_TAG = "edgeflag-devtools";
+const EVENTS = ["ready", "change", "stale", "error", "recovered"];
+// As long as browsers keep a cookie (400 days): as long-lived as localStorage, in practice.
+const COOKIE_MAX_AGE = 400 * 86_400;
 
 const STYLE = `
 :host { position: fixed; right: 12px; bottom: 12px; z-index: 2147483647; font: 12px/1.4 system-ui, sans-serif; color: #111; }
@@ -27,7 +30,7 @@ button { font: inherit; }
 
 /**
  * The panel. Set `client` (a `createClient()` result) and optionally `context` (the
- * evaluation context to show flags for); it re-renders on every `change` of the client.
+ * evaluation context to show flags for); it re-renders on every event of the client.
  */
 export class EdgeflagDevtools extends (globalThis.HTMLElement ?? class {}) {
   #client;
@@ -46,9 +49,8 @@ export class EdgeflagDevtools extends (globalThis.HTMLElement ?? class {}) {
   }
 
   set client(client) {
-    this.#off?.();
     this.#client = client;
-    this.#off = client?.on("change", () => this.render());
+    if (this.isConnected) this.#subscribe();
     this.render();
   }
 
@@ -73,12 +75,21 @@ export class EdgeflagDevtools extends (globalThis.HTMLElement ?? class {}) {
   }
 
   connectedCallback() {
+    this.#subscribe();
     this.render();
   }
 
   disconnectedCallback() {
     this.#off?.();
     this.#off = undefined;
+  }
+
+  // Every event that can change a value or the status; subscribed while in the document.
+  #subscribe() {
+    this.#off?.();
+    const client = this.#client;
+    const offs = client ? EVENTS.map((e) => client.on(e, () => this.render())) : [];
+    this.#off = () => offs.forEach((off) => off());
   }
 
   /**
@@ -157,14 +168,14 @@ export class EdgeflagDevtools extends (globalThis.HTMLElement ?? class {}) {
 }
 
 /**
- * Adds a panel for `client` to the page (once per client) and returns it; `context` is the
- * evaluation context to show. Defines <edgeflag-devtools> if it is not yet.
+ * The panel for `client`: the one already in the page, else a new one added to the body;
+ * `context` is the evaluation context to show. Defines <edgeflag-devtools> if it is not yet.
  */
 export function showDevtools(client, { context, open = false } = {}) {
   define();
-  const panel = document.createElement(DEVTOOLS_TAG);
+  const panel = [...document.querySelectorAll(DEVTOOLS_TAG)].find((p) => p.client === client) ?? document.createElement(DEVTOOLS_TAG);
   if (open) panel.setAttribute("open", "");
-  document.body.append(panel);
+  if (!panel.isConnected) document.body.append(panel);
   panel.context = context;
   panel.client = client;
   return panel;
@@ -194,7 +205,7 @@ function keep(overrides) {
   } catch {
     // Storage can be unavailable (sandboxed frames, private modes): the flip still applies now.
   }
-  const expires = text ? "" : "; Max-Age=0";
+  const expires = `; Max-Age=${text ? COOKIE_MAX_AGE : 0}`;
   document.cookie = `${OVERRIDES_COOKIE}=${encodeURIComponent(text)}; Path=/; SameSite=Lax${expires}`;
 }
 

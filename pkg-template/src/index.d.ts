@@ -164,9 +164,10 @@ export interface ClientOptions extends TrustOptions {
   /** Server-Sent Events: `true` for `url` itself (asked with `Accept: text/event-stream`), or another URL. */
   stream?: boolean | string | UrlLike;
   /**
-   * An envelope delivered with the page (JSON text, bytes or the parsed object), or `{
-   * envelope, values, status }` as the edge worker and `edgeflag/react` write it (text or
-   * object): the envelope is verified; `values` and `status` only serve hydration.
+   * An envelope delivered with the page (JSON text, bytes or the parsed object), or a
+   * bootstrap as the edge worker (`{ envelope, values, context }`) and `edgeflag/react` (`{
+   * envelope, values, status, context }`) write it, text or object: the envelope is verified;
+   * the rest only serves hydration (`client.rendered`).
    */
   bootstrap?: string | Uint8Array | object;
   /** Last-known-good storage; `localStorage` in browsers by default, none elsewhere; `null` for none. */
@@ -260,6 +261,16 @@ export type FlagKey<F, V = FlagValue> = string extends keyof F
 /** The value type of flag `K` of `F` (`Fallback` for an unregistered flag set). */
 export type FlagValueOf<F, K, Fallback> = string extends keyof F ? Fallback : K extends keyof F ? F[K] : Fallback;
 
+/** What a read of flag `K` with default `T` gives: the registered type, else the default's (widened). */
+export type ResultOf<F, K, T> = string extends keyof F
+  ? T extends null | undefined
+    ? FlagValue | null
+    : Widen<T>
+  : FlagValueOf<F, K, FlagValue>;
+
+/** A JSON object: what an object flag's value is. */
+export type JsonObject = { [key: string]: JsonValue };
+
 /**
  * A feature-flag client; create it with {@link createClient}. Evaluation never throws. `F` is
  * the flag set (`key -> value type`) keys and defaults are checked against.
@@ -276,7 +287,7 @@ export declare class EdgeflagClient<F = RegisteredFlags> {
    * What the server rendered the page with, from a `{ envelope, values, status }` bootstrap.
    * Not verified: for hydrating what the HTML already shows, never for decisions.
    */
-  readonly rendered: { values: Record<string, FlagValue | null>; status?: Status } | undefined;
+  readonly rendered: { values: Record<string, FlagValue | null>; status?: Status; context?: EvaluationContext } | undefined;
   /** The verified envelope in use (JSON text, exactly as signed), for server-side rendering. */
   readonly envelope: string | undefined;
   /** Resolves `true` once a verified snapshot is served, `false` after `timeoutMs`, a fatal status or `close()`. Never rejects. */
@@ -295,19 +306,19 @@ export declare class EdgeflagClient<F = RegisteredFlags> {
   bool(key: FlagKey<F, boolean>, context: ContextInput | undefined, defaultValue: boolean): boolean;
   string<K extends FlagKey<F, string>>(key: K, context: ContextInput | undefined, defaultValue: FlagValueOf<F, K, string>): FlagValueOf<F, K, string>;
   number(key: FlagKey<F, number>, context: ContextInput | undefined, defaultValue: number): number;
-  object<K extends FlagKey<F, object>, T extends FlagValueOf<F, K, JsonValue>>(key: K, context: ContextInput | undefined, defaultValue: T): T;
+  object<K extends FlagKey<F, object>, T extends FlagValueOf<F, K, JsonObject>>(key: K, context: ContextInput | undefined, defaultValue: T): T;
   /** Every flag as it will evaluate at instant `at` (ms since the epoch), e.g. a ramp's future. */
   allAt(context: ContextInput | undefined, at: number): Record<string, EvaluationDetails<FlagValue | null>>;
   /** Details; the flag's type is checked against the default's (`undefined`/`null` accept any). */
-  details<K extends FlagKey<F>, T extends FlagValueOf<F, K, FlagValue>>(key: K, context: ContextInput | undefined, defaultValue: T): EvaluationDetails<Widen<T>>;
+  details<K extends FlagKey<F>, T extends FlagValueOf<F, K, FlagValue>>(key: K, context: ContextInput | undefined, defaultValue: T): EvaluationDetails<ResultOf<F, K, T>>;
   details(key: FlagKey<F>, context?: ContextInput, defaultValue?: null): EvaluationDetails<FlagValue | null | undefined>;
   /** Details of every flag (value `null` where evaluation failed); reports no exposures. */
   all(context?: ContextInput): Record<string, EvaluationDetails<FlagValue | null>>;
   /** Every flag's value (`null` where evaluation failed); reports no exposures. */
   values(context?: ContextInput): Record<string, FlagValue | null>;
-  /** Forces a flag's value (`undefined` releases it); emits `change`. */
-  override<K extends FlagKey<F>>(key: K, value: FlagValueOf<F, K, FlagValue> | undefined): void;
-  override(flags: Record<string, FlagValue | undefined>): void;
+  /** Forces a flag's value (`undefined` or `null` releases it); emits `change`. */
+  override<K extends FlagKey<F>>(key: K, value: FlagValueOf<F, K, FlagValue> | undefined | null): void;
+  override(flags: { [K in FlagKey<F>]?: FlagValueOf<F, K, FlagValue> | undefined | null }): void;
   /** Releases every forced value; emits `change`. */
   clearOverrides(): void;
 }

@@ -44,8 +44,9 @@ export function checkOptions(options) {
 }
 
 // A bootstrap is an envelope (text, bytes, object) or, as the edge worker and edgeflag/react
-// write it, `{ envelope, values, status }`: the envelope plus what the server rendered with
-// (kept unverified in `o.rendered`, for hydrating exactly what the HTML shows).
+// write it, `{ envelope, values, status?, context? }`: the envelope (`null`: the server had
+// none) plus what the server rendered with (kept unverified in `o.rendered`, for hydrating
+// exactly what the HTML shows).
 function unwrapBootstrap(o, bad) {
   let b = o.bootstrap;
   const wrapper = (v) => typeof v === "object" && v !== null && "envelope" in v && !("payload" in v);
@@ -58,11 +59,12 @@ function unwrapBootstrap(o, bad) {
     }
   }
   if (!(b instanceof Uint8Array) && wrapper(b)) {
-    const { values, status } = b;
-    if (typeof values === "object" && values !== null) o.rendered = { values, status };
+    const { values, status, context } = b;
+    if (typeof values === "object" && values !== null) o.rendered = { values, status, context };
     b = b.envelope;
   }
-  if (typeof b === "string" || b instanceof Uint8Array) o.bootstrap = b;
+  if (b === null || b === undefined) o.bootstrap = undefined;
+  else if (typeof b === "string" || b instanceof Uint8Array) o.bootstrap = b;
   else if (typeof b === "object" && b !== null) o.bootstrap = JSON.stringify(b);
   else throw bad("options.bootstrap must be an envelope, or { envelope, values }");
 }

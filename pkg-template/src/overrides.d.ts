@@ -24,6 +24,8 @@ export declare function parseOverrides(text: string | null | undefined): {
 export declare function formatOverrides(flags: Record<string, FlagValue | undefined> | Map<string, FlagValue>): string;
 /** The raw value of a query parameter of `url`. */
 export declare function queryParameter(url: string | null | undefined, name: string): string | undefined;
+/** The `?edgeflag=` text of a URL (decoded once more when `URLSearchParams` wrote it). */
+export declare function urlOverrides(url: string | null | undefined): string | undefined;
 /** The raw value of a cookie in a `Cookie` header or `document.cookie`. */
 export declare function cookieValue(header: string | null | undefined, name: string): string | undefined;
 /** The overrides of a page (storage, then the URL, which wins), warning once per source about malformed parts. */

@@ -49,6 +49,16 @@ export function queryParameter(url, name) {
   return undefined;
 }
 
+/**
+ * The `?edgeflag=` text of a URL. Written by hand it is `a:true,b:Hi%2C%20there`; written by
+ * `URLSearchParams` it arrives encoded once more (`a%3Atrue%2Cb...`): a value with no literal
+ * `:` is decoded once first, so both read the same.
+ */
+export function urlOverrides(url) {
+  const raw = queryParameter(url, OVERRIDES_NAME);
+  return raw !== undefined && !raw.includes(":") ? (decode(raw) ?? raw) : raw;
+}
+
 /** The raw value of cookie `name` in a `Cookie` header or `document.cookie`. */
 export function cookieValue(header, name) {
   for (const part of String(header ?? "").split(";")) {
@@ -67,7 +77,7 @@ export function readOverrides(source) {
   const out = new Map();
   const read = [
     [`localStorage["${OVERRIDES_STORAGE_KEY}"]`, () => source.storage?.getItem(OVERRIDES_STORAGE_KEY)],
-    [`?${OVERRIDES_NAME}=`, () => queryParameter(source.url, OVERRIDES_NAME)],
+    [`?${OVERRIDES_NAME}=`, () => urlOverrides(source.url)],
   ];
   for (const [where, text] of read) {
     try {

@@ -8,12 +8,12 @@ import type {
   FlagValue,
   FlagValueOf,
   RegisteredFlags,
+  ResultOf,
   Status,
 } from "./index.js";
 
-type Widen<T> = T extends boolean ? boolean : T extends string ? string : T extends number ? number : T;
 /** What a hook returns for flag `K` with default `T`: the registered type, else the default's. */
-type Result<K, T> = string extends keyof RegisteredFlags ? Widen<T> : FlagValueOf<RegisteredFlags, K, FlagValue>;
+type Result<K, T> = ResultOf<RegisteredFlags, K, T>;
 
 /** Props of {@link EdgeflagProvider}. */
 export interface EdgeflagProviderProps {
@@ -31,12 +31,12 @@ export declare function EdgeflagProvider(props: EdgeflagProviderProps): ReactEle
  * A flag's value for the provider's context, or `defaultValue` (whose type is the flag's).
  * With flags registered (`edgeflag codegen`), only their keys and defaults of their types.
  */
-export declare function useFlag<K extends FlagKey<RegisteredFlags>, T extends FlagValueOf<RegisteredFlags, K, FlagValue>>(
+export declare function useFlag<K extends FlagKey<RegisteredFlags>, T extends FlagValueOf<RegisteredFlags, K, FlagValue | null>>(
   key: K,
   defaultValue: T,
 ): Result<K, T>;
 /** A flag's evaluation details for the provider's context. */
-export declare function useFlagDetails<K extends FlagKey<RegisteredFlags>, T extends FlagValueOf<RegisteredFlags, K, FlagValue>>(
+export declare function useFlagDetails<K extends FlagKey<RegisteredFlags>, T extends FlagValueOf<RegisteredFlags, K, FlagValue | null>>(
   key: K,
   defaultValue: T,
 ): EvaluationDetails<Result<K, T>>;
@@ -47,9 +47,10 @@ export declare function useEdgeflagStatus(): Status;
 
 /**
  * For server-side rendering: `<script type="application/json" id="edgeflag-bootstrap">` with
- * `{ envelope, values, status }`, the client's signed envelope and what the page was rendered
- * with for `context` (default: the provider's client and context). Hand its text to the
- * browser's `createClient({ bootstrap })`.
+ * `{ envelope, values, status, context }`, the client's signed envelope (`null` without one)
+ * and what the page was rendered with for `context` (default: the provider's client and
+ * context). Hand its text to the browser's `createClient({ bootstrap })`. The context is
+ * written into the page: keep secrets out of it.
  */
 export declare function EdgeflagBootstrap(props: {
   client?: EdgeflagClient<any>;
@@ -60,6 +61,6 @@ export declare function EdgeflagBootstrap(props: {
 export declare function bootstrapData(
   client: EdgeflagClient<any>,
   options?: { context?: EvaluationContext },
-): { envelope: string; values: Record<string, FlagValue | null>; status: Status } | undefined;
+): { envelope: string | null; values: Record<string, FlagValue | null>; status: Status; context?: EvaluationContext } | undefined;
 /** The same as an HTML string (`""` without a snapshot). */
 export declare function bootstrapScript(client: EdgeflagClient<any>, options?: { context?: EvaluationContext; id?: string }): string;

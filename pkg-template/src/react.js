@@ -19,23 +19,36 @@ export function EdgeflagProvider({ client, context, children }) {
 
 /** A flag's value for the provider's context, or `defaultValue` (whose type is the flag's). */
 export function useFlag(key, defaultValue) {
-  return useEvaluation((client, context) => value(client, key, context, defaultValue), defaultValue, ({ values }) => {
-    // What the server's read of this flag gave: its value if of the default's type, else the default.
-    const v = values[key];
-    return v === undefined || v === null || (defaultValue != null && typeof v !== typeof defaultValue) ? defaultValue : v;
-  });
+  return useEvaluation((client, context) => value(client, key, context, defaultValue), defaultValue, ({ values }) =>
+    renderedValue(values, key, defaultValue),
+  );
+}
+
+// What the server's read of a flag gave: its value if of the default's type, else the default.
+function renderedValue(values, key, defaultValue) {
+  const v = values[key];
+  return v === undefined || v === null || (defaultValue != null && typeof v !== typeof defaultValue) ? defaultValue : v;
 }
 
 /** A flag's evaluation details (value, variant, reason, ruleId, ...) for the provider's context. */
 export function useFlagDetails(key, defaultValue) {
-  return useEvaluation((client, context) => client.details(key, context, defaultValue), () => ({
-    value: defaultValue,
-    reason: "ERROR",
-    errorCode: "PROVIDER_NOT_READY",
-    errorMessage: "edgeflag/react: no <EdgeflagProvider> above this component",
-    inExperiment: false,
-    flagMetadata: {},
-  }));
+  return useEvaluation(
+    (client, context) => client.details(key, context, defaultValue),
+    () => ({
+      value: defaultValue,
+      reason: "ERROR",
+      errorCode: "PROVIDER_NOT_READY",
+      errorMessage: "edgeflag/react: no <EdgeflagProvider> above this component",
+      inExperiment: false,
+      flagMetadata: {},
+    }),
+    // The bootstrap holds values only: hydrate the rendered value; the rest is the live result.
+    ({ values }, read) => {
+      const live = read();
+      const rendered = renderedValue(values, key, defaultValue);
+      return equal(live.value, rendered) ? live : { ...live, value: rendered };
+    },
+  );
 }
 
 /** Every flag's value (`null` where evaluation failed) for the provider's context. */
@@ -50,12 +63,13 @@ export function useEdgeflagStatus() {
 
 /**
  * The bootstrap for server-side rendering: `<script type="application/json"
- * id="edgeflag-bootstrap">` holding `{ envelope, values, status }`, the signed envelope the
- * client serves plus the values and status this page was rendered with (for `context`, by
- * default the provider's). The browser's client takes the element's text as `bootstrap`:
- * it verifies the envelope before the first render, and hydration reproduces the rendered
- * values even when that fails (then the hooks move to the defaults right after, without a
- * mismatch). Renders nothing without a snapshot.
+ * id="edgeflag-bootstrap">` holding `{ envelope, values, status, context }`, the signed
+ * envelope the client serves (`null` without a snapshot) plus the values, status and context
+ * this page was rendered with (by default the provider's). The browser's client takes the
+ * element's text as `bootstrap`: it verifies the envelope before the first render, and
+ * hydration reproduces the rendered values even when that fails or there was none (then the
+ * hooks move to the live values right after, without a mismatch). The context is in the page:
+ * keep secrets out of it.
  */
 export function EdgeflagBootstrap({ client, context, id = "edgeflag-bootstrap" }) {
   const provided = useContext(Edgeflag);
@@ -71,13 +85,14 @@ export function bootstrapScript(client, { context, id = "edgeflag-bootstrap" } =
 }
 
 /**
- * The bootstrap as data, `{ envelope, values, status }` (or `undefined` without a snapshot):
- * for frameworks that pass it as a prop (a Next.js server component to a client component)
- * instead of a script element. `createClient({ bootstrap })` takes it as it is.
+ * The bootstrap as data, `{ envelope, values, status, context }` (`envelope` is `null` without
+ * a snapshot; `undefined` without a client): for frameworks that pass it as a prop (a Next.js
+ * server component to a client component) instead of a script element. `createClient({
+ * bootstrap })` takes it as it is.
  */
 export function bootstrapData(client, { context } = {}) {
-  const envelope = client?.envelope;
-  return envelope ? { envelope, values: client.values(context), status: client.status } : undefined;
+  if (!client) return undefined;
+  return { envelope: client.envelope ?? null, values: client.values(context), status: client.status, context };
 }
 
 function bootstrapJson(client, context) {
@@ -133,8 +148,11 @@ function useEvaluation(evaluate, fallback, hydrate) {
     }
     return stable(last, next);
   };
+  // The rendered values belong to the context they were rendered for: another provider's
+  // context (a nested one) hydrates from its live values.
   const rendered = provided?.client?.rendered;
-  const readServer = rendered && hydrate ? () => stable(lastServer, hydrate(rendered, read)) : read;
+  const applies = rendered && hydrate && (rendered.context === undefined || equal(rendered.context, provided.context ?? {}));
+  const readServer = applies ? () => stable(lastServer, hydrate(rendered, read)) : read;
   const subscribe = provided?.client ? subscribeTo(provided.client) : noSubscription;
   return useSyncExternalStore(subscribe, read, readServer);
 }

@@ -120,6 +120,8 @@ test("the dev panel loads only when shown, lists every flag, and flips survive a
 
   await page.evaluate(() => window.__edgeflag.showDevtools());
   assert.ok(requested.some((r) => chunks.includes(r)), "fetched when shown");
+  await page.evaluate(() => window.__edgeflag.showDevtools());
+  assert.equal(await page.locator("edgeflag-devtools").count(), 1, "one panel per client");
   const rows = () => page.evaluate(() =>
     [...window.__edgeflag.panel.shadowRoot.querySelectorAll("tr[data-flag]")].map((tr) => [...tr.cells].slice(0, 4).map((c) => c.textContent)));
   assert.deepEqual(await rows(), [

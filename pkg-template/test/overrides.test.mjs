@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createClient, EdgeflagError } from "edgeflag";
-import { cookieValue, formatOverrides, overrideAs, parseOverrides, queryParameter, readOverrides } from "edgeflag/overrides";
+import { cookieValue, formatOverrides, overrideAs, parseOverrides, queryParameter, readOverrides, urlOverrides } from "edgeflag/overrides";
 import { makeSigner, payload } from "./helpers/signer.mjs";
 
 const signer = makeSigner();
@@ -52,6 +52,26 @@ test("query parameters and cookies are found by name, raw", () => {
   assert.equal(queryParameter(undefined, "edgeflag"), undefined);
   assert.equal(cookieValue("a=1; edgeflag-overrides=x%3Atrue; b=2", "edgeflag-overrides"), "x%3Atrue");
   assert.equal(cookieValue("", "edgeflag-overrides"), undefined);
+});
+
+test("?edgeflag= written by URLSearchParams (encoded once more) reads like one written by hand", () => {
+  const url = new URL("https://x.example/page");
+  url.searchParams.set("edgeflag", "new-checkout:true,banner:Hi%2C there");
+  assert.equal(urlOverrides(url.href), "new-checkout:true,banner:Hi%2C there");
+  assert.equal(urlOverrides("https://x.example/?edgeflag=a:Hi%2C%20there"), "a:Hi%2C%20there", "by hand: as it is");
+  assert.equal(urlOverrides("https://x.example/"), undefined);
+  const { values } = parseOverrides(urlOverrides(url.href));
+  assert.deepEqual([...values].map(([k, v]) => [k, v.value]), [["new-checkout", true], ["banner", "Hi, there"]]);
+});
+
+test("null forced values release, never serve null", () => {
+  const client = createClient({ ...base, overrides: { values: { "new-checkout": null, banner: "x" } } });
+  assert.equal(client.details("new-checkout", { plan: "pro" }, false).reason, "TARGETING_MATCH");
+  client.override("banner", null);
+  assert.equal(client.details("banner", {}, "").reason, "STATIC");
+  client.override({ layout: null });
+  assert.deepEqual(client.object("layout", {}, { d: 1 }), { d: 1 });
+  client.close();
 });
 
 test("an override serves a string flag its text, and is a type mismatch where the type cannot match", () => {

@@ -197,7 +197,8 @@ const on: boolean = client.bool("new-checkout", {}, false);
 const banner: "Welcome" | 'Happy "holidays"' = client.string("banner", {}, "Welcome");
 const items: number = client.number("max-items", {}, 10);
 const layout = client.object("layout", {}, { cols: 1 });
-client.details("banner", {}, 'Happy "holidays"').value satisfies string;
+const d: "Welcome" | 'Happy "holidays"' = client.details("banner", {}, 'Happy "holidays"').value;
+client.override({ banner: "Welcome", "max-items": undefined });
 client.override("max-items", 3);
 new EdgeflagWebProvider(client).client.bool("new-checkout", {}, false);
 export function Checkout() {
@@ -207,7 +208,7 @@ export function Checkout() {
   details.value satisfies number;
   return [hook, text];
 }
-export { on, banner, items, layout };
+export { on, banner, items, layout, d };
 `;
 // Each line is one mistake; tsc must report each, at its line.
 const mistakes = [
@@ -218,6 +219,7 @@ const mistakes = [
   'useFlag("new-chekout", false); // misspelt key in a hook',
   'useFlag("max-items", "ten"); // wrong default type in a hook',
   'client.override("new-checkout", "yes"); // forcing a value of the wrong type',
+  'client.override({ "new-chekout": true }); // a misspelt key among forced values',
 ];
 const broken = `
 import { createClient } from "edgeflag";
@@ -261,7 +263,11 @@ test("without registered flags any key and any default of the flag's kind type-c
     const a: boolean = client.bool("whatever", {}, false);
     const b: string = useFlag("any-key", "x");
     const c: number = useFlag("n", 1);
-    export { a, b, c };
+    const d = useFlag("any", null);
+    const e = client.object("o", {}, { cols: 1 });
+    // @ts-expect-error an object flag's default is an object
+    client.object("o", {}, 3);
+    export { a, b, c, d, e };
   `);
   const config = { compilerOptions: { strict: true, noEmit: true, target: "es2022", module: "nodenext", lib: ["es2022", "dom"], types: [] }, files: ["untyped.ts"] };
   writeFileSync(join(project, "tsconfig.untyped.json"), JSON.stringify(config));

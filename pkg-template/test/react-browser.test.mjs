@@ -38,12 +38,12 @@ async function bundle() {
  * Serves the page (`html`), the app bundle, the wasm and `/snapshot` (`snapshot()`, counted in
  * `requests`) on a free port; opens it in Chromium and collects console errors and warnings.
  */
-async function open(t, html, snapshot) {
+async function open(t, html, snapshot = () => "{}") {
   const app = await bundle();
   const wasm = readFileSync(`${PKG}/web/edgeflag_bg.wasm`);
   const requests = [];
   const server = createServer((req, res) => {
-    if (req.url === "/") return res.writeHead(200, { "content-type": "text/html" }), res.end(html);
+    if (req.url === "/") return res.writeHead(200, { "content-type": "text/html" }), res.end(typeof html === "function" ? html() : html);
     if (req.url === "/favicon.ico") return res.writeHead(204), res.end();
     if (req.url === "/app.js") return res.writeHead(200, { "content-type": "text/javascript" }), res.end(app);
     if (req.url === "/web/edgeflag_bg.wasm") return res.writeHead(200, { "content-type": "application/wasm" }), res.end(wasm);
@@ -63,7 +63,7 @@ async function open(t, html, snapshot) {
   page.on("pageerror", (e) => messages.push(String(e)));
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
   await page.waitForFunction(() => window.__edgeflag?.setContext !== undefined);
-  return { page, requests, messages };
+  return { page, requests, messages, server };
 }
 
 /** The page a server renders: the app's HTML, the bootstrap (as `bootstrap` makes it) and the config. */
@@ -141,4 +141,25 @@ test("a bootstrap that fails verification: hydration without a mismatch, then de
   await page.evaluate(() => window.__edgeflag.client.refresh());
   await page.waitForFunction(() => document.getElementById("checkout").textContent === "new checkout");
   assert.ok(requests.length >= 2, `requests: ${requests.length}`);
+});
+
+test("a server without a snapshot: a returning visitor with a stored one hydrates the server's defaults, then shows its own", { skip: NO_CHROMIUM }, async (t) => {
+  const signer = makeSigner();
+  const config = { publicKeys: [signer.publicKey], owner: "shop", environment: "production", context: { targetingKey: "u1", plan: "pro" }, storage: true };
+  const good = signer.envelope(payload({ version: 1 }));
+  // First visit: the server has the snapshot; the browser keeps it in localStorage.
+  let page_html = render(createClient({ ...config, storage: null, bootstrap: good }), config).html;
+  const { page, messages } = await open(t, () => page_html);
+  await page.waitForFunction(() => localStorage.length > 0);
+  // Next visit: the server could not get a snapshot (defaults, a bootstrap without an envelope).
+  const empty = createClient({ ...config, storage: null });
+  page_html = render(empty, config).html;
+  assert.match(page_html, /"envelope":null/);
+  assert.match(page_html, /<p id="checkout">old checkout<\/p>/);
+  await page.reload();
+  await page.waitForFunction(() => window.__edgeflag?.setContext !== undefined);
+  await page.waitForFunction(() => document.getElementById("checkout").textContent === "new checkout");
+  assert.equal(await page.evaluate(() => window.__edgeflag.statusBeforeHydration), "READY", "the stored snapshot, verified before hydrating");
+  assert.deepEqual(messages, [], "no hydration warning");
+  empty.close();
 });

@@ -51,14 +51,14 @@ test("the server renders the snapshot's values and the bootstrap the browser ver
   assert.equal(browser.bool("new-checkout", { plan: "pro" }, false), true);
   assert.equal(browser.status, "READY");
   assert.equal(browser.envelope, envelope);
-  assert.deepEqual(browser.rendered, { values: boot.values, status: "READY" });
+  assert.deepEqual(browser.rendered, { values: boot.values, status: "READY", context: { targetingKey: "u1", plan: "pro" } });
 });
 
 test("bootstrapData as a prop (a server component to a client component): the same render on both sides", () => {
   const context = { targetingKey: "u1", plan: "pro" };
   const server = serverClient(signer.envelope(payload({ version: 4 })));
   const data = bootstrapData(server, { context });
-  assert.deepEqual(Object.keys(data), ["envelope", "values", "status"]);
+  assert.deepEqual(Object.keys(data), ["envelope", "values", "status", "context"]);
   assert.equal(data.envelope, server.envelope);
   // The prop travels serialized (the RSC payload); the client component's client verifies it again.
   const prop = JSON.parse(JSON.stringify(data));
@@ -67,7 +67,30 @@ test("bootstrapData as a prop (a server component to a client component): the sa
   const page = (client) => renderToString(h(EdgeflagProvider, { client, context }, h(Page)));
   assert.equal(page(component), page(server));
   assert.match(page(component), /<main>true\|banner-v4\|/);
-  assert.equal(bootstrapData(serverClient(undefined)), undefined);
+  assert.equal(bootstrapData(undefined), undefined);
+});
+
+test("a server without a snapshot still writes a bootstrap: the defaults it rendered, to hydrate with", () => {
+  const context = { targetingKey: "u1", plan: "pro" };
+  const empty = serverClient(undefined);
+  const data = bootstrapData(empty, { context });
+  assert.deepEqual(data, { envelope: null, values: {}, status: "NOT_READY", context });
+  const html = renderToString(h(EdgeflagProvider, { client: empty, context }, h(Page), h(EdgeflagBootstrap)));
+  assert.match(html, /<main>false\|none\|ERROR\|0\|NOT_READY<\/main>/);
+  const script = /<script type="application\/json" id="edgeflag-bootstrap">(.*?)<\/script>/.exec(html);
+  assert.deepEqual(JSON.parse(script[1]), data);
+  // A returning visitor's browser has a verified snapshot of its own (here: a bootstrap-less
+  // client that loads one); hydration still reproduces the server's defaults, from `rendered`.
+  const browser = createClient({ publicKeys: [signer.publicKey], owner: "shop", environment: "production", storage: null, bootstrap: script[1] });
+  assert.deepEqual(browser.rendered, { values: {}, status: "NOT_READY", context });
+  assert.equal(browser.envelope, undefined);
+  const live = serverClient(signer.envelope(payload({ version: 5 })));
+  // The server-snapshot path of the hooks (what hydrateRoot reads) is what renderToString reads:
+  // with the live client's values under the empty server's `rendered`, the defaults come back.
+  Object.defineProperty(live, "rendered", { value: browser.rendered });
+  assert.match(renderToString(h(EdgeflagProvider, { client: live, context }, h(Page))), /<main>false\|none\|TARGETING_MATCH\|0\|NOT_READY<\/main>/);
+  assert.match(renderToString(h(EdgeflagProvider, { client: live, context: { plan: "other" } }, h(Page))), /<main>false\|banner-v5\|/, "another context hydrates live");
+  browser.close();
 });
 
 test("a bootstrap's rendered values are never trusted: a bad envelope serves defaults with ERROR", () => {
@@ -94,7 +117,7 @@ test("the bootstrap cannot end its script element, whatever the envelope and val
   assert.deepEqual(JSON.parse(json), { envelope: hostile.envelope, values: { [evil]: evil }, status: "READY" }, "still the same JSON");
   const html = renderToString(h(EdgeflagBootstrap, { client: hostile }));
   assert.equal(html.match(/<\/script>/g).length, 1, html);
-  assert.equal(bootstrapScript({ envelope: undefined }), "");
+  assert.equal(bootstrapScript(undefined), "");
 });
 
 test("a context changes the values; without a snapshot the defaults are served", () => {

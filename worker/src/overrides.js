@@ -1,10 +1,10 @@
 // Local overrides at the edge, for development and QA only: with ALLOW_OVERRIDES set, a
 // request's `edgeflag-overrides` cookie (what edgeflag/devtools writes) and its `?edgeflag=`
 // parameter (which wins) override flags in what this worker evaluates: the flags header, the
-// bootstrap's values, canary routing and OFREP. The format is the npm package's
-// (edgeflag/overrides); without ALLOW_OVERRIDES neither is ever read.
+// bootstrap's values and OFREP (not canary routing, which follows the evaluated variant). The
+// format is the npm package's (edgeflag/overrides); without ALLOW_OVERRIDES neither is read.
 
-import { cookieValue, OVERRIDES_COOKIE, OVERRIDES_NAME, overrideAs, parseOverrides, queryParameter } from "edgeflag/overrides";
+import { cookieValue, OVERRIDES_COOKIE, OVERRIDES_NAME, overrideAs, parseOverrides, urlOverrides } from "edgeflag/overrides";
 
 /**
  * The overrides a request asks for (`Map(key -> entry)`), or `undefined` when overrides are
@@ -15,7 +15,7 @@ export function requestOverrides(request, url, cfg) {
   const out = new Map();
   const sources = [
     [`cookie ${OVERRIDES_COOKIE}`, decoded(cookieValue(request.headers.get("cookie"), OVERRIDES_COOKIE))],
-    [`?${OVERRIDES_NAME}=`, queryParameter(url.href, OVERRIDES_NAME)],
+    [`?${OVERRIDES_NAME}=`, urlOverrides(url.href)],
   ];
   for (const [where, text] of sources) {
     if (text === undefined) continue;

@@ -5,11 +5,12 @@ import { hydrateRoot } from "react-dom/client";
 import { createClient } from "edgeflag";
 import { App, renders } from "./react-app.mjs";
 
-const config = JSON.parse(document.getElementById("config").textContent);
+const { storage, ...config } = JSON.parse(document.getElementById("config").textContent);
 const client = createClient({
   ...config,
   url: "/snapshot",
-  storage: null,
+  // localStorage (the browser default) only when the test asks for a returning visitor.
+  ...(storage ? {} : { storage: null }),
   bootstrap: document.getElementById("edgeflag-bootstrap")?.textContent,
 });
 window.__edgeflag = { renders, client, statusBeforeHydration: client.status };
