@@ -3,8 +3,8 @@
 //! before any file is read.
 
 use crate::inputs::{parse_duration_ms, parse_instant, Instant};
-use crate::serve::args::ServeArgs;
 use clap::{Args, Parser, Subcommand};
+use edgeflag_server::args::ServeArgs;
 use std::path::PathBuf;
 
 /// Exit codes, shown by `--help` (the README carries the same table).

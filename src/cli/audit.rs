@@ -1,5 +1,5 @@
 //! `edgeflag audit verify DIR`: checks the hash chain of `edgeflag serve`'s audit log
-//! (`DIR/audit.jsonl`, see `serve::audit::chain`) and prints `ok N entries`, or names the
+//! (`DIR/audit.jsonl`, see `edgeflag_server::audit::chain`) and prints `ok N entries`, or names the
 //! first broken entry and exits 1. A torn last line left by a crash is reported on the same
 //! line, not counted.
 
@@ -7,7 +7,7 @@ use crate::args::AuditVerifyArgs;
 use crate::exit::{CliResult, Failure};
 use crate::inputs::read_file;
 use crate::output::print_line;
-use crate::serve::audit::chain::check;
+use edgeflag_server::audit::chain::check;
 
 /// Checks the chain and prints the verdict.
 pub(crate) fn verify(args: &AuditVerifyArgs) -> CliResult {

@@ -8,9 +8,9 @@
 use crate::args::CodegenArgs;
 use crate::exit::{io_reason, CliResult, Exit, Failure};
 use crate::inputs::read_file;
-use crate::serve::template;
 use edgeflag::unstable::base64;
 use edgeflag::{FlagType, Limits, Snapshot, Value};
+use edgeflag_server::template;
 
 /// Reads the flags, writes the declarations.
 pub(crate) fn run(args: &CodegenArgs) -> CliResult {

@@ -18,7 +18,7 @@ mod inputs;
 mod keygen;
 mod lint;
 mod output;
-mod serve;
+
 mod sign;
 mod verify;
 
@@ -36,7 +36,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Lint(args) => lint::run(args),
-        Command::Serve(args) => serve::run(args),
+        Command::Serve(args) => edgeflag_server::run(args),
         Command::Audit(args::AuditCommand::Verify(args)) => audit::verify(args),
         Command::Codegen(args) => codegen::run(args),
     };

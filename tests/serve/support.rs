@@ -20,7 +20,7 @@ pub(crate) const PATIENCE: Duration = Duration::from_secs(10);
 
 /// The embedded example, as a file the tests can hand to `--flags`.
 pub(crate) fn example_path() -> String {
-    format!("{}/serve/example-flags.json", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/../server/example-flags.json", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A fresh directory under the system's temp dir, removed when the test ends.

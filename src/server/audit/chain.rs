@@ -21,22 +21,22 @@ pub(super) const ENTRY_LIMITS: JsonLimits = JsonLimits {
 
 /// A log whose chain holds.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Checked {
+pub struct Checked {
     /// Complete entries.
-    pub(crate) entries: usize,
+    pub entries: usize,
     /// The bytes of a torn last line (no newline after it), if there is one.
-    pub(crate) torn: Option<usize>,
+    pub torn: Option<usize>,
     /// The hash the next entry must carry as `prev` (`None`: the log is empty).
-    pub(crate) head: Option<String>,
+    pub head: Option<String>,
 }
 
 /// The first entry that breaks the log.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Broken {
+pub struct Broken {
     /// Its position, 1-based (also its line number).
-    pub(crate) entry: usize,
+    pub entry: usize,
     /// What is wrong with it.
-    pub(crate) reason: String,
+    pub reason: String,
 }
 
 /// The SHA-256 of `line`, as the next entry's `prev`.
@@ -54,7 +54,7 @@ pub(super) fn is_entry(line: &[u8]) -> bool {
 
 /// Checks every complete line of a log's `bytes`: a JSON object whose `prev` is the hash of
 /// the line before it.
-pub(crate) fn check(bytes: &[u8]) -> Result<Checked, Broken> {
+pub fn check(bytes: &[u8]) -> Result<Checked, Broken> {
     let mut lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
     // The piece after the last newline: empty when the file ends with one.
     let tail = lines.pop().unwrap_or_default();

@@ -2,7 +2,7 @@
 //! before the change it describes is published, so the log never misses a published change
 //! (after a crash or a failed write it may list a version that was never served).
 //!
-//! Entries are hash-chained (see [`chain`]): each names the SHA-256 of the line before it,
+//! Entries are hash-chained (see `chain`): each names the SHA-256 of the line before it,
 //! so rewriting history is detected by `edgeflag audit verify DIR`, and by the server at
 //! start (logged).
 //!
@@ -12,14 +12,14 @@
 //! says so. Reading never skips a line silently: a damaged entry makes `GET /admin/audit`
 //! fail naming it.
 //!
-//! Without a state directory the log lives in memory (the newest [`MEMORY_ENTRIES`]).
+//! Without a state directory the log lives in memory (the newest `MEMORY_ENTRIES`).
 //!
 //! An entry: `{"prev" (the previous line's SHA-256, null for the first), "at", "source"
 //! ("admin" or "file"), "token" (the admin token's fingerprint, never the token; null for a
 //! file change), "action" ("patch", "kill" or "reload"), "flag" (null for a file change),
 //! "changes" ([{"path", "old", "new"}]), "oldVersion", "newVersion"}`.
 
-pub(crate) mod chain;
+pub mod chain;
 
 use super::files::sync_dir;
 use super::state::STATE_FILE_MODE;

@@ -13,7 +13,7 @@ pub(crate) const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
 /// [--admin-token TOKEN] [--expires-in DURATION] [--max-subscribers N] [--max-connections N]
 /// [--header-timeout DURATION]`.
 #[derive(Debug, Args)]
-pub(crate) struct ServeArgs {
+pub struct ServeArgs {
     /// The flags document: a snapshot payload whose `version`, `issuedAt` and `expiresAt`
     /// the server sets. It is watched: a valid edit is published within a second, an invalid
     /// one is refused and the previous version kept. Admin changes are written back to it.

@@ -15,23 +15,23 @@
 //!
 //! Decisions (each module documents its own in detail):
 //! - The flags document is a payload template: the server sets `version`, `issuedAt` and
-//!   `expiresAt` ([`template`]). Versions are `max(last + 1, now in ms)`: with `--state`
+//!   `expiresAt` (`template`). Versions are `max(last + 1, now in ms)`: with `--state`
 //!   the counter is persisted before a version is published; without it the clock alone
-//!   keeps a restart from reusing a version ([`publisher`]).
+//!   keeps a restart from reusing a version (`publisher`).
 //! - Where the document comes from: `--flags FILE` if given (the source of truth: admin
 //!   changes are written back to it, atomically, reformatted with two-space indentation),
 //!   else `DIR/current.json` (the last published document) with `--state`, else the embedded
 //!   example. An admin change is refused (409) while the flags file holds an edit the server
 //!   has not published, so neither side's change is silently lost.
 //! - Every change goes through one pipeline under one lock: validate, reserve the version,
-//!   sign, audit (`fsync`), write the document, publish ([`app`]). State files are replaced
-//!   atomically ([`files`]); a torn audit line is repaired at start ([`audit`]).
+//!   sign, audit (`fsync`), write the document, publish (`app`). State files are replaced
+//!   atomically (`files`); a torn audit line is repaired at start (`audit`).
 //! - Every signing key is an Ed25519 key: `--key` (PKCS#8 PEM) or a development key that
 //!   lives in memory only. The admin API is never open: without `--admin-token` (or
-//!   `EDGEFLAG_ADMIN_TOKEN`) a random token is generated and printed ([`token`]).
+//!   `EDGEFLAG_ADMIN_TOKEN`) a random token is generated and printed (`token`).
 //! - Snapshots are re-signed, as a new version, when less than half their validity
-//!   (`--expires-in`, 7 days by default) remains ([`resign`]).
-//! - Ctrl-C or SIGTERM: streams end, in-flight requests finish (at most [`GRACE`]), and a
+//!   (`--expires-in`, 7 days by default) remains (`resign`).
+//! - Ctrl-C or SIGTERM: streams end, in-flight requests finish (at most `GRACE`), and a
 //!   change being written completes before the process exits.
 //!
 //! Exit codes: 0 after Ctrl-C or SIGTERM; 1 a flags document or version counter that is
@@ -45,11 +45,14 @@
 mod admin;
 mod app;
 mod apply;
-pub(crate) mod args;
-pub(crate) mod audit;
+pub mod args;
+pub mod audit;
+pub mod exit;
 mod files;
 mod http;
+pub mod inputs;
 mod listen;
+pub mod output;
 mod patch;
 mod publisher;
 mod resign;
@@ -57,13 +60,13 @@ mod respond;
 mod startup;
 mod state;
 mod stream;
-pub(crate) mod template;
+pub mod template;
 mod throttle;
 mod token;
 mod watcher;
 
 use crate::exit::{io_reason, CliResult, Exit, Failure};
-use crate::inputs::Instant;
+
 use crate::output::print_line;
 use app::App;
 use args::ServeArgs;
@@ -77,7 +80,7 @@ use std::time::Duration;
 pub(crate) const GRACE: Duration = Duration::from_secs(5);
 
 /// Runs the server until Ctrl-C or SIGTERM.
-pub(crate) fn run(args: &ServeArgs) -> CliResult {
+pub fn run(args: &ServeArgs) -> CliResult {
     // Everything that can be wrong with the options is found before anything listens.
     let loaded = startup::load(args)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -178,5 +181,5 @@ pub(crate) fn log(line: &str) {
 
 /// The system clock, ms since the Unix epoch.
 pub(crate) fn now_ms() -> i64 {
-    Instant::resolve(None)
+    crate::inputs::system_now_ms()
 }

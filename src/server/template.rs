@@ -16,7 +16,7 @@ use edgeflag::{Limits, Value, SCHEMA};
 const SERVER_OWNED: [&str; 3] = ["version", "issuedAt", "expiresAt"];
 
 /// Parses a flags document: strict JSON under the snapshot limits, and an object.
-pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<Value, String> {
+pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Value, String> {
     let document = parse_payload(bytes, limits).map_err(|e| e.to_string())?;
     if !matches!(document, Value::Object(_)) {
         return Err("the flags document must be a JSON object".to_owned());
@@ -27,7 +27,7 @@ pub(crate) fn parse(bytes: &[u8], limits: &Limits) -> Result<Value, String> {
 /// The payload to sign: the template's members with the server's header. The header comes
 /// first (`schema`, `owner`, `environment`, `version`, `issuedAt`, `expiresAt`), then the
 /// template's other members in their order, so every payload reads the same way.
-pub(crate) fn stamp(template: &Value, version: u64, issued_at: i64, expires_at: i64) -> Vec<u8> {
+pub fn stamp(template: &Value, version: u64, issued_at: i64, expires_at: i64) -> Vec<u8> {
     let members = template.as_object().unwrap_or_default();
     let member = |key: &str| members.iter().find(|(k, _)| &**k == key).map(|(_, v)| v);
     let mut out: Vec<(Box<str>, Value)> = Vec::with_capacity(members.len() + 3);

@@ -1,5 +1,5 @@
 use super::*;
-use crate::serve::apply::apply;
+use crate::apply::apply;
 
 fn field_of(body: &str) -> String {
     parse(body.as_bytes()).unwrap_err().field
