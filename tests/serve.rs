@@ -13,15 +13,33 @@
 
 #[path = "serve/admin.rs"]
 mod admin;
+#[path = "serve/audit.rs"]
+mod audit;
 #[path = "serve/client.rs"]
 mod client;
+#[path = "serve/import.rs"]
+mod import;
 #[path = "serve/limits.rs"]
 mod limits;
+#[path = "serve/postgres.rs"]
+mod postgres;
+#[path = "serve/replicas.rs"]
+mod replicas;
+#[path = "serve/scheduled.rs"]
+mod scheduled;
+#[path = "serve/service.rs"]
+mod service;
+#[path = "serve/service_access.rs"]
+mod service_access;
+#[path = "serve/service_definitions.rs"]
+mod service_definitions;
 #[path = "serve/snapshot.rs"]
 mod snapshot;
 #[path = "serve/state.rs"]
 mod state;
 #[path = "serve/support.rs"]
 mod support;
+#[path = "serve/tenants.rs"]
+mod tenants;
 #[path = "serve/watch.rs"]
 mod watch;

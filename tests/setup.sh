@@ -68,3 +68,33 @@ ensure_fuzz() {
   rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal || return 1
   command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 }
+
+# A throw-away PostgreSQL server for scripts (the Rust tests have their own, tests/serve/
+# postgres.rs): initdb + pg_ctl on a free loopback port in a temporary directory, as the
+# `postgres` user when run as root. Sets PG_DIR, PG_PORT and PG_URL; stop_postgres removes it.
+start_postgres() {
+  ensure_apt postgresql || return 1
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -x "$bin/initdb" ] || { echo "initdb not found"; return 1; }
+  PG_BIN=$bin
+  PG_DIR=$(mktemp -d /tmp/edgeflag-pg.XXXXXX)
+  PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  local as=()
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres:postgres "$PG_DIR"
+    as=(runuser -u postgres --)
+  fi
+  "${as[@]}" "$bin/initdb" -D "$PG_DIR" -U postgres --auth=trust -E UTF8 --no-sync >/dev/null || return 1
+  "${as[@]}" "$bin/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/server.log" -w \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null || return 1
+  PG_AS=("${as[@]}")
+  PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+}
+
+stop_postgres() {
+  [ -n "${PG_DIR:-}" ] || return 0
+  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR" -m immediate -w stop >/dev/null 2>&1
+  rm -rf "$PG_DIR"
+  PG_DIR=
+}

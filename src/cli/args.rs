@@ -78,18 +78,29 @@ pub(crate) struct CodegenArgs {
 /// `edgeflag audit ...`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum AuditCommand {
-    /// Check the hash chain of DIR/audit.jsonl: prints `ok N entries`, or names the first
-    /// entry that was changed, removed, reordered or inserted (exit 1).
+    /// Check the hash chain of the audit trail (in the store, or an export): prints `ok N
+    /// entries`, or names the first entry that was changed, removed, reordered or inserted
+    /// (exit 1).
     #[command(after_help = EXIT_CODES)]
     Verify(AuditVerifyArgs),
 }
 
-/// `edgeflag audit verify DIR`.
+/// `edgeflag audit verify DIR|FILE` or `edgeflag audit verify --database URL`.
 #[derive(Debug, Args)]
 pub(crate) struct AuditVerifyArgs {
-    /// The state directory of `edgeflag serve --state DIR` (or the audit.jsonl file itself).
-    #[arg(value_name = "DIR")]
-    pub(crate) dir: PathBuf,
+    /// The state directory of `edgeflag serve --state DIR` (its store, DIR/edgeflag.db, or
+    /// the audit.jsonl of an older server), or a JSON Lines export
+    /// (`GET /admin/audit?format=jsonl`).
+    #[arg(value_name = "DIR|FILE", required_unless_present = "database")]
+    pub(crate) dir: Option<PathBuf>,
+    /// The store of `edgeflag serve --database URL` (sqlite:PATH or postgres://...).
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "EDGEFLAG_DATABASE",
+        hide_env_values = true
+    )]
+    pub(crate) database: Option<String>,
 }
 
 impl Command {

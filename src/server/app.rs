@@ -1,32 +1,17 @@
-//! The server's shared state and the one path every change takes to clients.
-//!
-//! All changes (start, file edits, admin requests, re-signing) run [`App::publish`] under one
-//! lock, in this order, so a crash at any point leaves consistent files behind:
-//!
-//! 1. validate the document and reserve the next version (`DIR/version`, see
-//!    [`publisher`](super::publisher)); an invalid document stops here and costs nothing;
-//! 2. sign;
-//! 3. append the audit entry (file and admin changes), `fsync`ed;
-//! 4. write the document: `DIR/current.json`, and for admin changes the `--flags` file
-//!    (both atomically);
-//! 5. swap it in and notify every subscriber.
-//!
-//! A failure in 3 or 4 publishes nothing; the reserved version is simply never used.
+//! The server's shared state: the store, each environment's signing key and the snapshot it
+//! serves, the admin tokens, and what `GET /admin/status` reports. Changes go through
+//! [`change`](crate::change); replicas learn of each other's through [`sync`](crate::sync).
 
-use super::audit::{AuditLog, Entry};
-use super::files::{mode_or, write_atomic};
-use super::publisher::{PublishError, Published, Publisher};
-use super::template::{self, Change};
-use super::throttle::AuthThrottle;
-use super::token::AdminToken;
-use crate::exit::io_reason;
-use edgeflag::lint::Warning;
-use edgeflag::Value;
-use sha2::{Digest, Sha256};
-use std::fs;
+use crate::publisher::{Published, Publisher};
+use crate::store::{Store, TokenRow};
+use crate::tenants::TenantQuery;
+use crate::throttle::AuthThrottle;
+use crate::token::OperatorToken;
+use edgeflag::envelope::SigningKey;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicUsize;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::time::Duration;
 use tokio::sync::watch;
 
 /// A change that was refused, for `GET /admin/status`.
@@ -34,116 +19,34 @@ use tokio::sync::watch;
 pub(crate) struct Refusal {
     /// When, ms since the Unix epoch.
     pub(crate) at: i64,
-    /// `file` or `admin`.
+    /// `file`, `admin` or `schedule`.
     pub(crate) source: &'static str,
+    /// The environment.
+    pub(crate) environment: String,
     /// The load error.
     pub(crate) error: String,
 }
 
-/// What the lock guards: the document and the version sequence.
+/// One environment this server serves.
 #[derive(Debug)]
-pub(crate) struct Core {
-    /// The flags document being served.
-    pub(crate) template: Value,
-    /// The last version reserved.
-    pub(crate) last_version: u64,
-    /// The snapshot being served.
-    pub(crate) current: Arc<Published>,
-    /// SHA-256 of the `--flags` file as the server last read or wrote it: a file with this
-    /// hash holds nothing new (the watcher ignores the server's own writes).
-    pub(crate) file_hash: Option<[u8; 32]>,
-    /// The `--flags` file holds a change that was refused.
-    pub(crate) file_refused: bool,
-    /// The last refused change.
-    pub(crate) last_refused: Option<Refusal>,
-}
-
-/// Why a document is published.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Cause<'a> {
-    /// The validity is running out.
-    Resign,
-    /// The `--flags` file changed.
-    File,
-    /// An admin request (`patch` or `kill`) on a flag.
-    Admin {
-        /// `patch` or `kill`.
-        action: &'static str,
-        /// The flag's key.
-        flag: &'a str,
-    },
-}
-
-/// A published change.
-#[derive(Debug)]
-pub(crate) struct Outcome {
-    /// What is served now.
-    pub(crate) published: Arc<Published>,
-    /// The version served before.
-    pub(crate) old_version: u64,
-    /// What changed in the document.
-    pub(crate) changes: Vec<Change>,
-    /// Lint warnings about the new document.
-    pub(crate) warnings: Vec<Warning>,
-}
-
-/// Everything the tasks and routes share.
-#[derive(Debug)]
-pub(crate) struct App {
-    /// The document and version sequence.
-    core: Mutex<Core>,
+pub(crate) struct Environment {
+    /// Its name.
+    pub(crate) name: String,
+    /// Its signing key.
+    pub(crate) key: SigningKey,
     /// The snapshot being served, to every subscriber.
     published: watch::Sender<Arc<Published>>,
-    /// Signs documents.
-    pub(crate) publisher: Publisher,
-    /// The audit log.
-    pub(crate) audit: AuditLog,
-    /// `--flags`.
-    pub(crate) flags_path: Option<PathBuf>,
-    /// The admin token.
-    pub(crate) token: AdminToken,
-    /// Open `/snapshot/stream` connections.
-    pub(crate) subscribers: AtomicUsize,
-    /// The most streams open at once (`--max-subscribers`).
-    pub(crate) max_subscribers: usize,
-    /// Failed admin authentications per client address.
-    pub(crate) auth_throttle: AuthThrottle,
-    /// Becomes `true` when the server is shutting down.
-    shutdown: watch::Sender<bool>,
 }
 
-impl App {
-    /// The shared state, serving `core.current`.
-    pub(crate) fn new(
-        core: Core,
-        publisher: Publisher,
-        audit: AuditLog,
-        flags_path: Option<PathBuf>,
-        token: AdminToken,
-        max_subscribers: usize,
-        max_auth_failures: u32,
-    ) -> Arc<App> {
-        let (published, _) = watch::channel(core.current.clone());
-        let (shutdown, _) = watch::channel(false);
-        Arc::new(App {
-            core: Mutex::new(core),
+impl Environment {
+    /// An environment serving `current`.
+    pub(crate) fn new(name: String, key: SigningKey, current: Published) -> Environment {
+        let (published, _) = watch::channel(Arc::new(current));
+        Environment {
+            name,
+            key,
             published,
-            publisher,
-            audit,
-            flags_path,
-            token,
-            subscribers: AtomicUsize::new(0),
-            max_subscribers,
-            auth_throttle: AuthThrottle::new(max_auth_failures),
-            shutdown,
-        })
-    }
-
-    /// Locks the document. Holders do blocking file I/O, so async code locks it from
-    /// `spawn_blocking` only. A panic while holding it cannot leave it half-changed (every
-    /// change is swapped in whole), so poisoning is ignored.
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Core> {
-        self.core.lock().unwrap_or_else(PoisonError::into_inner)
+        }
     }
 
     /// The snapshot being served.
@@ -156,6 +59,132 @@ impl App {
         self.published.subscribe()
     }
 
+    /// Serves `published` if it is newer than what is served (a replica may learn of a
+    /// version from its own write and from the database; the older never replaces the newer).
+    pub(crate) fn offer(&self, published: Published) -> bool {
+        self.published.send_if_modified(|current| {
+            if published.version > current.version {
+                *current = Arc::new(published);
+                true
+            } else {
+                false
+            }
+        })
+    }
+}
+
+/// The `--flags` file, when the default environment's document comes from one.
+#[derive(Debug, Default)]
+pub(crate) struct FlagsFile {
+    /// SHA-256 of the file as the server last read or wrote it: a file with this hash holds
+    /// nothing new (the watcher ignores the server's own writes).
+    pub(crate) hash: Option<[u8; 32]>,
+    /// The file holds a change that was refused.
+    pub(crate) refused: bool,
+}
+
+/// Whether the store answers, for `GET /admin/status` and for refusing writes fast.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Health {
+    /// The last error, and since when it lasts (ms); `None`: the store answers.
+    pub(crate) outage: Option<(String, i64)>,
+}
+
+/// Everything the tasks and routes share.
+#[derive(Debug)]
+pub(crate) struct App {
+    /// The store.
+    pub(crate) store: Store,
+    /// The environments served, the default first.
+    pub(crate) environments: Vec<Environment>,
+    /// Signs documents.
+    pub(crate) publisher: Publisher,
+    /// `--flags`: the default environment's document comes from this file.
+    pub(crate) flags_path: Option<PathBuf>,
+    /// The state of the `--flags` file.
+    pub(crate) flags_file: Mutex<FlagsFile>,
+    /// The operator's token (`--admin-token`, or generated), an admin that is never stored.
+    pub(crate) operator: Option<OperatorToken>,
+    /// The stored tokens, refreshed from the store (so authentication survives an outage).
+    pub(crate) tokens: RwLock<Vec<TokenRow>>,
+    /// One change at a time in this process (the database orders replicas).
+    pub(crate) writer: tokio::sync::Mutex<()>,
+    /// Whether the store answers.
+    pub(crate) health: Mutex<Health>,
+    /// The last refused change.
+    pub(crate) last_refused: Mutex<Option<Refusal>>,
+    /// Open stream connections.
+    pub(crate) subscribers: AtomicUsize,
+    /// The most streams open at once (`--max-subscribers`).
+    pub(crate) max_subscribers: usize,
+    /// Failed admin authentications per client address.
+    pub(crate) auth_throttle: AuthThrottle,
+    /// `--tenant-flags` and `--tenant-poll`.
+    pub(crate) tenants: Option<(TenantQuery, Duration)>,
+    /// Becomes `true` when the server is shutting down.
+    shutdown: watch::Sender<bool>,
+}
+
+/// What [`App::new`] needs besides the environments.
+#[derive(Debug)]
+pub(crate) struct Settings {
+    /// `--flags`.
+    pub(crate) flags_path: Option<PathBuf>,
+    /// The `--flags` file's hash as loaded.
+    pub(crate) flags_hash: Option<[u8; 32]>,
+    /// The operator's token.
+    pub(crate) operator: Option<OperatorToken>,
+    /// `--max-subscribers`.
+    pub(crate) max_subscribers: usize,
+    /// `--max-auth-failures`.
+    pub(crate) max_auth_failures: u32,
+    /// `--tenant-flags` and `--tenant-poll`.
+    pub(crate) tenants: Option<(TenantQuery, Duration)>,
+}
+
+impl App {
+    /// The shared state.
+    pub(crate) fn new(
+        store: Store,
+        environments: Vec<Environment>,
+        publisher: Publisher,
+        tokens: Vec<TokenRow>,
+        settings: Settings,
+    ) -> Arc<App> {
+        let (shutdown, _) = watch::channel(false);
+        Arc::new(App {
+            store,
+            environments,
+            publisher,
+            flags_path: settings.flags_path,
+            flags_file: Mutex::new(FlagsFile {
+                hash: settings.flags_hash,
+                refused: false,
+            }),
+            operator: settings.operator,
+            tokens: RwLock::new(tokens),
+            writer: tokio::sync::Mutex::new(()),
+            health: Mutex::new(Health::default()),
+            last_refused: Mutex::new(None),
+            subscribers: AtomicUsize::new(0),
+            max_subscribers: settings.max_subscribers,
+            auth_throttle: AuthThrottle::new(settings.max_auth_failures),
+            tenants: settings.tenants,
+            shutdown,
+        })
+    }
+
+    /// The default environment (the first of `--environments`): what `/snapshot` and the
+    /// `/admin/flags` routes serve.
+    pub(crate) fn default_environment(&self) -> Option<&Environment> {
+        self.environments.first()
+    }
+
+    /// Environment `name`, if served.
+    pub(crate) fn environment(&self, name: &str) -> Option<&Environment> {
+        self.environments.iter().find(|e| e.name == name)
+    }
+
     /// A receiver that turns `true` when the server shuts down.
     pub(crate) fn shutdown_signal(&self) -> watch::Receiver<bool> {
         self.shutdown.subscribe()
@@ -166,104 +195,50 @@ impl App {
         self.shutdown.send_replace(true);
     }
 
-    /// Publishes `template` as the next version (see the module docs for the order).
-    pub(crate) fn publish(
-        &self,
-        core: &mut Core,
-        template: Value,
-        cause: Cause<'_>,
-        now: i64,
-    ) -> Result<Outcome, PublishError> {
-        if let Cause::Admin { .. } = cause {
-            self.check_flags_file(core)?;
-        }
-        let changes = template::diff(&core.template, &template);
-        let signed = self
-            .publisher
-            .sign(&template, &mut core.last_version, now)?;
-        let old_version = core.current.version;
-        let new_version = signed.published.version;
-        let audited = match cause {
-            Cause::Resign => Ok(()),
-            Cause::File => self.audit.append(&Entry {
-                at: now,
-                source: "file",
-                token: None,
-                action: "reload",
-                flag: None,
-                changes: &changes,
-                old_version,
-                new_version,
-            }),
-            Cause::Admin { action, flag } => self.audit.append(&Entry {
-                at: now,
-                source: "admin",
-                token: Some(&self.token.fingerprint()),
-                action,
-                flag: Some(flag),
-                changes: &changes,
-                old_version,
-                new_version,
-            }),
-        };
-        audited.map_err(|e| {
-            PublishError::Io(format!("audit log: cannot append: {}", io_reason(&e)))
-        })?;
-        if !changes.is_empty() {
-            let text = template::pretty(&template);
-            if let Some(state) = self.publisher.state() {
-                state.write_current(text.as_bytes()).map_err(|e| {
-                    let path = state.current_path();
-                    PublishError::Io(format!(
-                        "{}: cannot write: {}",
-                        path.display(),
-                        io_reason(&e)
-                    ))
-                })?;
-            }
-            if let (Cause::Admin { .. }, Some(path)) = (cause, &self.flags_path) {
-                // Through a symlink to the file it names (a rename would replace the link).
-                let target = fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-                write_atomic(&target, text.as_bytes(), mode_or(&target, 0o644)).map_err(|e| {
-                    PublishError::Io(format!(
-                        "{}: cannot write: {}",
-                        path.display(),
-                        io_reason(&e)
-                    ))
-                })?;
-                core.file_hash = Some(Sha256::digest(text.as_bytes()).into());
-            }
-        }
-        core.template = template;
-        core.current = Arc::new(signed.published);
-        self.published.send_replace(core.current.clone());
-        Ok(Outcome {
-            published: core.current.clone(),
-            old_version,
-            changes,
-            warnings: signed.warnings,
-        })
+    /// The `--flags` file's state.
+    pub(crate) fn flags_file(&self) -> MutexGuard<'_, FlagsFile> {
+        self.flags_file
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Refuses an admin change that would overwrite an edit of the `--flags` file the server
-    /// has not published: a refused one (fix it first), or one the watcher has not seen yet.
-    fn check_flags_file(&self, core: &Core) -> Result<(), PublishError> {
-        let Some(path) = &self.flags_path else {
-            return Ok(());
-        };
-        if core.file_refused {
-            return Err(PublishError::Conflict(format!(
-                "{} holds a change that was refused; fix or revert it first",
-                path.display()
-            )));
+    /// Records whether the store answered (`Err`: what it said), at `now`.
+    pub(crate) fn record_health(&self, result: Result<(), &str>, now: i64) {
+        let mut health = self.health.lock().unwrap_or_else(PoisonError::into_inner);
+        match result {
+            Ok(()) => {
+                if let Some((_, since)) = health.outage.take() {
+                    crate::log(&format!(
+                        "database available again (after {} s)",
+                        (now - since) / 1_000
+                    ));
+                }
+            }
+            Err(error) => {
+                let since = health.outage.as_ref().map_or(now, |(_, since)| *since);
+                if health.outage.is_none() {
+                    crate::log(&format!(
+                        "database unavailable: {error}; serving the last signed snapshots"
+                    ));
+                }
+                health.outage = Some((error.to_owned(), since));
+            }
         }
-        let on_disk: Option<[u8; 32]> = fs::read(path).ok().map(|b| Sha256::digest(b).into());
-        if on_disk != core.file_hash {
-            return Err(PublishError::Conflict(format!(
-                "{} changed on disk and is about to be published; retry after it is",
-                path.display()
-            )));
-        }
-        Ok(())
+    }
+
+    /// What the store's health is.
+    pub(crate) fn health(&self) -> Health {
+        self.health
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Records a refused change.
+    pub(crate) fn refuse(&self, refusal: Refusal) {
+        *self
+            .last_refused
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(refusal);
     }
 }

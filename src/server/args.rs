@@ -1,39 +1,79 @@
 //! `edgeflag serve`'s command line. Everything has a default, so `edgeflag serve` alone runs
-//! the embedded example with a throw-away key and a generated admin token.
+//! the embedded example with a throw-away key, a generated admin token and an in-memory
+//! SQLite store.
 
 use super::throttle::DEFAULT_MAX_FAILURES;
 use crate::inputs::parse_duration_ms;
-use clap::Args;
+use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
 /// The default `--listen`: loopback only, so a development server is not exposed by accident.
 pub(crate) const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
 
-/// `edgeflag serve [--flags FILE] [--key KEY] [--state DIR] [--listen ADDR]
-/// [--admin-token TOKEN] [--expires-in DURATION] [--max-subscribers N] [--max-connections N]
-/// [--header-timeout DURATION]`.
+/// `edgeflag serve [OPTIONS]`, or `edgeflag serve token ...`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ServeArgs {
-    /// The flags document: a snapshot payload whose `version`, `issuedAt` and `expiresAt`
-    /// the server sets. It is watched: a valid edit is published within a second, an invalid
-    /// one is refused and the previous version kept. Admin changes are written back to it.
-    /// Without it: DIR/current.json from --state, else the embedded example.
+    /// Manage the named admin tokens stored in the database.
+    #[command(subcommand)]
+    pub(crate) command: Option<ServeCommand>,
+    /// Where the flags, snapshots, audit trail and tokens live: `sqlite:PATH` (a file,
+    /// created if missing) or `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (shared by
+    /// replicas). Default: DIR/edgeflag.db with --state, else SQLite in memory.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "EDGEFLAG_DATABASE",
+        hide_env_values = true
+    )]
+    pub(crate) database: Option<String>,
+    /// The environments served, comma-separated, each with its own snapshot, version sequence
+    /// and signing key. Default: `production` (or the environment the --flags file names).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub(crate) environments: Vec<String>,
+    /// The environment `/snapshot`, `/snapshot/stream` and `/admin/flags` serve, and whose
+    /// document a --flags file is. Default: `production` if served, else the first.
+    #[arg(long, value_name = "ENV")]
+    pub(crate) default_environment: Option<String>,
+    /// The owner new environments are created for (with an empty document). Without it, a
+    /// new database starts with the embedded example.
+    #[arg(long, value_name = "OWNER")]
+    pub(crate) owner: Option<String>,
+    /// The default environment's document as a file under review (GitOps): a snapshot
+    /// payload whose `version`, `issuedAt` and `expiresAt` the server sets. It is watched: a
+    /// valid edit is published within a second, an invalid one is refused and the previous
+    /// version kept. Admin changes to that environment are written back to it.
     #[arg(long, value_name = "FILE")]
     pub(crate) flags: Option<PathBuf>,
-    /// The signing key: an unencrypted PKCS#8 PEM file (`edgeflag keygen`). Without it a
-    /// fresh development key is generated and kept in memory only.
-    #[arg(long, value_name = "KEY")]
-    pub(crate) key: Option<PathBuf>,
-    /// The state directory (created if missing): the version counter (`version`), the audit
-    /// log (`audit.jsonl`) and the flags document last published (`current.json`). Without
-    /// it, state lives in memory and versions are floored by the clock.
+    /// A signing key: an unencrypted PKCS#8 PEM file (`edgeflag keygen`), for every
+    /// environment (`--key FILE`) or one (`--key ENV=FILE`); repeatable. An environment
+    /// without one gets a fresh development key, kept in memory only.
+    #[arg(long, value_name = "[ENV=]KEY")]
+    pub(crate) key: Vec<String>,
+    /// The state directory (created if missing) for the SQLite store, DIR/edgeflag.db. The
+    /// files of an older edgeflag serve there (version, current.json, audit.jsonl) are
+    /// imported into a new store.
     #[arg(long, value_name = "DIR")]
     pub(crate) state: Option<PathBuf>,
+    /// Flags from database columns: a query on the store's database returning one row per
+    /// tenant, the tenant key first, then one column per flag (boolean columns make boolean
+    /// flags on for the tenants whose value is true; other columns string, number or object
+    /// flags serving each tenant its value; missing tenants and NULL get the off variant).
+    /// Re-published within a second of a change (a trigger on PostgreSQL, --tenant-poll).
+    #[arg(long, value_name = "SQL")]
+    pub(crate) tenant_flags: Option<String>,
+    /// The context attribute the tenant flags target.
+    #[arg(long, value_name = "ATTRIBUTE", default_value = "tenantId")]
+    pub(crate) tenant_attribute: String,
+    /// How often the tenant query is re-run (on PostgreSQL also at once on a change).
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration_ms)]
+    pub(crate) tenant_poll: i64,
     /// The address to listen on; port 0 picks a free port (the actual address is printed).
     #[arg(long, value_name = "ADDR", default_value = DEFAULT_LISTEN)]
     pub(crate) listen: String,
-    /// The bearer token of the admin API. Without it a random token is generated and
-    /// printed: the admin API never runs unauthenticated.
+    /// The operator's admin token (an admin of every environment, never stored; audit
+    /// entries name it `operator`). Without it, and with no admin token in the database, a
+    /// random one is generated and printed: the admin API never runs unauthenticated.
     // From the environment too, so the token need not appear in `ps`; its value is never
     // shown by --help.
     #[arg(
@@ -63,6 +103,70 @@ pub struct ServeArgs {
     /// connection stays open.
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration_ms)]
     pub(crate) header_timeout: i64,
+}
+
+/// `edgeflag serve token ...`.
+#[derive(Debug, Subcommand)]
+pub enum ServeCommand {
+    /// Manage named admin tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+/// `edgeflag serve token create|list|revoke`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token; prints it once (only its SHA-256 is stored).
+    Create(TokenCreateArgs),
+    /// List the tokens: name, role, environments, created.
+    List(StoreArgs),
+    /// Delete a token.
+    Revoke(TokenRevokeArgs),
+}
+
+/// Where the store is, for the token commands.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// As `edgeflag serve --database`.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "EDGEFLAG_DATABASE",
+        hide_env_values = true
+    )]
+    pub(crate) database: Option<String>,
+    /// As `edgeflag serve --state`.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) state: Option<PathBuf>,
+}
+
+/// `edgeflag serve token create --name N --role R [--env E]`.
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// The token's name, as audit entries show it.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) name: String,
+    /// `reader` (reads), `editor` (also changes flags, segments, schedules, promotions) or
+    /// `admin` (everything).
+    #[arg(long, value_name = "ROLE")]
+    pub(crate) role: String,
+    /// The environments the token may act on (repeatable or comma-separated); default all.
+    #[arg(long = "env", value_name = "ENV", value_delimiter = ',')]
+    pub(crate) environments: Vec<String>,
+    /// Where the store is.
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+}
+
+/// `edgeflag serve token revoke --name N`.
+#[derive(Debug, Args)]
+pub struct TokenRevokeArgs {
+    /// The token's name.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) name: String,
+    /// Where the store is.
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
 }
 
 /// The shortest validity accepted: the server re-signs at half of it, so anything shorter

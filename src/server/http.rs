@@ -1,15 +1,17 @@
-//! The routes, and the public one: `GET /snapshot`.
+//! The routes, and the public ones: `GET /snapshot` (the default environment) and
+//! `GET /environments/{env}/snapshot`.
 //!
 //! `/snapshot` and `/snapshot/stream` are what browsers and edge workers fetch, from any
 //! origin: they answer CORS preflights and expose `ETag` (the envelope is signed and public;
 //! no credentials are involved). The admin routes send no CORS headers, so a browser page
 //! from another origin cannot read them.
 
-use super::admin;
-use super::app::App;
-use super::respond::error;
-use super::stream;
-use axum::extract::{DefaultBodyLimit, State};
+use crate::admin::{self, Scope};
+use crate::app::{App, Environment};
+use crate::respond::error;
+use crate::store::Kind;
+use crate::stream;
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
     ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, CACHE_CONTROL, CONTENT_TYPE, ETAG,
@@ -18,12 +20,12 @@ use axum::http::header::{
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post};
-use axum::Router;
+use axum::routing::{delete, get, post};
+use axum::{Extension, Router};
 use std::sync::Arc;
 
 /// The largest admin request body accepted.
-const MAX_ADMIN_BODY_BYTES: usize = 64 * 1024;
+const MAX_ADMIN_BODY_BYTES: usize = 1024 * 1024;
 
 /// The CORS headers of every public response.
 const CORS: [(axum::http::HeaderName, &str); 2] = [
@@ -31,12 +33,62 @@ const CORS: [(axum::http::HeaderName, &str); 2] = [
     (ACCESS_CONTROL_EXPOSE_HEADERS, "ETag"),
 ];
 
+/// The routes of one kind of definition (flags or segments), under `prefix`. `GET prefix`
+/// lists them, except for the first admin API's `GET /admin/flags`, which has always
+/// answered the whole document (`legacy`).
+fn definitions(prefix: &str, kind: Kind, legacy: bool) -> Router<Arc<App>> {
+    let item = format!("{prefix}/{{key}}");
+    let collection = if legacy {
+        get(admin::document).post(admin::create)
+    } else {
+        get(admin::list).post(admin::create)
+    };
+    let mut router = Router::new().route(prefix, collection).route(
+        &item,
+        if kind == Kind::Flag {
+            get(admin::get)
+                .put(admin::replace)
+                .patch(admin::patch)
+                .delete(admin::archive)
+        } else {
+            get(admin::get).put(admin::replace).delete(admin::archive)
+        },
+    );
+    if kind == Kind::Flag {
+        router = router.route(&format!("{item}/kill"), post(admin::kill));
+    }
+    router.layer(Extension(Scope(kind)))
+}
+
 /// Every route of the server.
 pub(crate) fn router(app: Arc<App>) -> Router {
     let admin_routes = Router::new()
-        .route("/admin/flags", get(admin::flags))
-        .route("/admin/flags/{key}", patch(admin::patch))
-        .route("/admin/flags/{key}/kill", post(admin::kill))
+        .merge(definitions(
+            "/admin/environments/{env}/flags",
+            Kind::Flag,
+            false,
+        ))
+        .merge(definitions(
+            "/admin/environments/{env}/segments",
+            Kind::Segment,
+            false,
+        ))
+        // The first admin API's routes: the default environment.
+        .merge(definitions("/admin/flags", Kind::Flag, true))
+        .merge(definitions("/admin/segments", Kind::Segment, false))
+        .route(
+            "/admin/environments/{env}/scheduled",
+            get(admin::list_scheduled),
+        )
+        .route(
+            "/admin/environments/{env}/scheduled/{id}",
+            delete(admin::cancel_scheduled),
+        )
+        .route("/admin/scheduled", get(admin::list_scheduled))
+        .route("/admin/scheduled/{id}", delete(admin::cancel_scheduled))
+        .route("/admin/environments", get(admin::environments))
+        .route("/admin/environments/{env}", get(admin::document))
+        .route("/admin/promote", post(admin::promote))
         .route("/admin/status", get(admin::status))
         .route("/admin/audit", get(admin::audit))
         // Only on matched routes: an unknown path is a 404 whoever asks.
@@ -44,19 +96,77 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             app.clone(),
             admin::authorize,
         ))
-        // Admin bodies are small JSON changes; anything larger is refused (413) unread.
+        // Admin bodies are JSON documents; anything larger is refused (413) unread.
         .layer(DefaultBodyLimit::max(MAX_ADMIN_BODY_BYTES));
     Router::new()
-        .route("/snapshot", get(snapshot).options(preflight))
-        .route("/snapshot/stream", get(stream::stream).options(preflight))
+        .route("/snapshot", get(default_snapshot).options(preflight))
+        .route("/snapshot/stream", get(default_stream).options(preflight))
+        .route(
+            "/environments/{env}/snapshot",
+            get(snapshot).options(preflight),
+        )
+        .route(
+            "/environments/{env}/snapshot/stream",
+            get(env_stream).options(preflight),
+        )
         .merge(admin_routes)
         .fallback(not_found)
         .with_state(app)
 }
 
-/// `GET /snapshot`: the envelope, or 304 when the client's `If-None-Match` names it.
-async fn snapshot(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    let current = app.current();
+/// 404 for an environment this server does not serve.
+fn unknown_environment(name: &str) -> Response {
+    (
+        CORS,
+        error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            &format!("no environment \"{name}\""),
+            None,
+        ),
+    )
+        .into_response()
+}
+
+/// `GET /snapshot`: the default environment's envelope.
+async fn default_snapshot(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    match app.default_environment() {
+        Some(environment) => serve_snapshot(environment, &headers),
+        None => unknown_environment(""),
+    }
+}
+
+/// `GET /environments/{env}/snapshot`.
+async fn snapshot(
+    State(app): State<Arc<App>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match app.environment(&name) {
+        Some(environment) => serve_snapshot(environment, &headers),
+        None => unknown_environment(&name),
+    }
+}
+
+/// `GET /snapshot/stream`.
+async fn default_stream(State(app): State<Arc<App>>) -> Response {
+    match app.default_environment().map(Environment::subscribe) {
+        Some(receiver) => stream::stream(app.clone(), receiver),
+        None => unknown_environment(""),
+    }
+}
+
+/// `GET /environments/{env}/snapshot/stream`.
+async fn env_stream(State(app): State<Arc<App>>, Path(name): Path<String>) -> Response {
+    match app.environment(&name).map(Environment::subscribe) {
+        Some(receiver) => stream::stream(app.clone(), receiver),
+        None => unknown_environment(&name),
+    }
+}
+
+/// An environment's envelope, or 304 when the client's `If-None-Match` names it.
+fn serve_snapshot(environment: &Environment, headers: &HeaderMap) -> Response {
+    let current = environment.current();
     let cached = headers
         .get_all(IF_NONE_MATCH)
         .iter()

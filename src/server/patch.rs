@@ -40,7 +40,7 @@ pub(crate) fn bad(field: impl Into<String>, message: impl Into<String>) -> BadRe
 }
 
 /// Which rule a serve change targets.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum RuleRef {
     /// The rule with this `id`.
     Id(String),
@@ -49,8 +49,12 @@ pub(crate) enum RuleRef {
 }
 
 /// A checked PATCH body.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Patch {
+    /// Made by `POST .../kill` (audited as `kill`, not `patch`).
+    pub(crate) kill: bool,
+    /// The body it was parsed from (what a scheduled patch stores).
+    pub(crate) source: String,
     /// The new `enabled`.
     pub(crate) enabled: Option<bool>,
     /// The new serve, as `{"variant": ...}`, `{"rollout": {...}}` or `{"schedule": {...}}`
@@ -64,9 +68,15 @@ impl Patch {
     /// What `POST /admin/flags/{key}/kill` applies.
     pub(crate) fn kill() -> Patch {
         Patch {
+            kill: true,
             enabled: Some(false),
             ..Patch::default()
         }
+    }
+
+    /// Whether this is the kill switch.
+    pub(crate) fn is_kill(&self) -> bool {
+        self.kill
     }
 }
 
@@ -82,7 +92,10 @@ pub(crate) fn parse(body: &[u8]) -> Result<Patch, BadRequest> {
         return Err(bad("body", format!("{}; {EXAMPLE}", value.kind())));
     };
     let root = Path::ROOT;
-    let mut patch = Patch::default();
+    let mut patch = Patch {
+        source: String::from_utf8_lossy(body).into_owned(),
+        ..Patch::default()
+    };
     for (key, v) in members {
         let p = root.key(&key);
         let serve = match &*key {

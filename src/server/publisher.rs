@@ -1,18 +1,13 @@
-//! Turning a flags document into the next signed snapshot: validate it like a client would,
-//! reserve the next version (durably, before anything carries it), stamp the header and sign.
-//!
-//! Versions: `max(last + 1, now in ms since the Unix epoch)`. The counter (persisted in
-//! `DIR/version` with `--state`) makes versions strictly increase even if the clock steps
-//! back; the clock floor makes them increase across restarts even without a state directory
-//! (as long as the clock does not step back by more than the downtime). A restart therefore
-//! never reuses a version — which every client would refuse as a rollback.
+//! Turning a flags document into a signed snapshot: validate it like a client would, stamp
+//! the header and sign. The version comes from the store, reserved in the transaction that
+//! stores the result (see [`store`](crate::store)): `max(last + 1, now in ms)`.
 //!
 //! Times: `issuedAt` is the signing instant rounded down to the second; `expiresAt` is
 //! `issuedAt + --expires-in`.
 
-use super::state::StateDir;
-use super::template;
-use super::token::hex;
+use crate::store::SnapshotRow;
+use crate::template;
+use crate::token::hex;
 use axum::body::Bytes;
 use edgeflag::envelope::{sign_payload, SigningKey};
 use edgeflag::lint::{lint, Warning};
@@ -43,25 +38,52 @@ pub(crate) struct Published {
     pub(crate) environment: String,
 }
 
-/// Why a document was not published.
-#[derive(Debug)]
-pub(crate) enum PublishError {
-    /// The document would not load in a client (the load error, with its path).
-    Invalid(String),
-    /// The flags file changed on disk since the server last read it (an admin change would
-    /// overwrite an edit it has not seen).
-    Conflict(String),
-    /// A state or flags file could not be written; nothing was published.
-    Io(String),
+impl Published {
+    /// A snapshot as the store holds it (signed by this replica or another).
+    pub(crate) fn from_row(row: &SnapshotRow, owner: &str) -> Published {
+        Published {
+            sse_event: sse_event(&row.envelope, row.version),
+            envelope: Bytes::from(row.envelope.clone()),
+            etag: row.etag.clone(),
+            version: row.version,
+            issued_at: row.issued_at,
+            expires_at: row.expires_at,
+            published_at: row.published_at,
+            owner: owner.to_owned(),
+            environment: row.environment.clone(),
+        }
+    }
+
+    /// The row the store keeps for it, signed by `keyid`.
+    pub(crate) fn to_row(&self, keyid: &str) -> SnapshotRow {
+        SnapshotRow {
+            environment: self.environment.clone(),
+            version: self.version,
+            envelope: String::from_utf8_lossy(&self.envelope).into_owned(),
+            etag: self.etag.clone(),
+            keyid: keyid.to_owned(),
+            issued_at: self.issued_at,
+            expires_at: self.expires_at,
+            published_at: self.published_at,
+        }
+    }
 }
 
-impl std::fmt::Display for PublishError {
+/// The envelope as one Server-Sent Event.
+fn sse_event(envelope: &str, version: u64) -> Bytes {
+    Bytes::from(format!(
+        "event: snapshot\ndata: {envelope}\nid: {version}\n\n"
+    ))
+}
+
+/// Why a document cannot be signed: it would not load in a client (the load error, with
+/// its path).
+#[derive(Debug)]
+pub(crate) struct Invalid(pub(crate) String);
+
+impl std::fmt::Display for Invalid {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PublishError::Invalid(m) | PublishError::Conflict(m) | PublishError::Io(m) => {
-                f.write_str(m)
-            }
-        }
+        f.write_str(&self.0)
     }
 }
 
@@ -74,13 +96,9 @@ pub(crate) struct Signed {
     pub(crate) warnings: Vec<Warning>,
 }
 
-/// Signs documents with one key.
+/// Signs documents.
 #[derive(Debug)]
 pub(crate) struct Publisher {
-    /// The signing key.
-    key: SigningKey,
-    /// Where the version counter lives, if anywhere.
-    state: Option<StateDir>,
     /// The limits clients apply by default (what is signed must load in them).
     limits: Limits,
     /// `--expires-in`, ms.
@@ -88,24 +106,12 @@ pub(crate) struct Publisher {
 }
 
 impl Publisher {
-    /// A publisher signing with `key`, reserving versions in `state`.
-    pub(crate) fn new(key: SigningKey, state: Option<StateDir>, expires_in: i64) -> Publisher {
+    /// A publisher whose snapshots are valid for `expires_in` ms.
+    pub(crate) fn new(expires_in: i64) -> Publisher {
         Publisher {
-            key,
-            state,
             limits: Limits::default(),
             expires_in,
         }
-    }
-
-    /// The signing key.
-    pub(crate) fn key(&self) -> &SigningKey {
-        &self.key
-    }
-
-    /// The state directory.
-    pub(crate) fn state(&self) -> Option<&StateDir> {
-        self.state.as_ref()
     }
 
     /// The limits documents are checked against.
@@ -113,43 +119,46 @@ impl Publisher {
         &self.limits
     }
 
-    /// Validates `template`, reserves the version after `*last_version` (updating it: a
-    /// reserved version is never handed out again, even if what follows fails) and signs.
+    /// The payload `template` becomes as `version`, signed at `now`.
+    pub(crate) fn payload(&self, template: &Value, version: u64, now: i64) -> Vec<u8> {
+        let issued_at = now.saturating_sub(now.rem_euclid(1_000));
+        template::stamp(
+            template,
+            version,
+            issued_at,
+            issued_at.saturating_add(self.expires_in),
+        )
+    }
+
+    /// Validates `template` as a client would and lints it, without signing.
+    pub(crate) fn check(&self, template: &Value, now: i64) -> Result<Vec<Warning>, Invalid> {
+        let payload = self.payload(template, 1, now);
+        let snapshot =
+            Snapshot::load(&payload, &self.limits).map_err(|e| Invalid(e.to_string()))?;
+        Ok(lint(&snapshot, now))
+    }
+
+    /// Validates `template` and signs it as `version` with `key`.
     pub(crate) fn sign(
         &self,
         template: &Value,
-        last_version: &mut u64,
+        version: u64,
         now: i64,
-    ) -> Result<Signed, PublishError> {
-        let version = last_version
-            .saturating_add(1)
-            .max(u64::try_from(now).unwrap_or(0));
+        key: &SigningKey,
+    ) -> Result<Signed, Invalid> {
         let issued_at = now.saturating_sub(now.rem_euclid(1_000));
         let expires_at = issued_at.saturating_add(self.expires_in);
         let payload = template::stamp(template, version, issued_at, expires_at);
-        // Checked before the version is reserved: an invalid document costs no version.
-        let snapshot = Snapshot::load(&payload, &self.limits)
-            .map_err(|e| PublishError::Invalid(e.to_string()))?;
+        let snapshot =
+            Snapshot::load(&payload, &self.limits).map_err(|e| Invalid(e.to_string()))?;
         let warnings = lint(&snapshot, now);
-        if let Some(state) = &self.state {
-            state.write_version(version).map_err(|e| {
-                PublishError::Io(format!(
-                    "{}: cannot write the version counter: {}",
-                    state.dir().display(),
-                    crate::exit::io_reason(&e)
-                ))
-            })?;
-        }
-        *last_version = version;
-        let envelope = sign_payload(&payload, &self.key, &self.limits)
-            .map_err(|e| PublishError::Invalid(e.to_string()))?;
+        let envelope =
+            sign_payload(&payload, key, &self.limits).map_err(|e| Invalid(e.to_string()))?;
         let header = snapshot.header();
         Ok(Signed {
             published: Published {
                 etag: etag(envelope.as_bytes()),
-                sse_event: Bytes::from(format!(
-                    "event: snapshot\ndata: {envelope}\nid: {version}\n\n"
-                )),
+                sse_event: sse_event(&envelope, version),
                 envelope: Bytes::from(envelope),
                 version,
                 issued_at,
@@ -179,37 +188,35 @@ mod tests {
     }
 
     #[test]
-    fn versions_never_go_back_even_when_the_clock_does() {
-        let publisher = Publisher::new(SigningKey::from_seed([1; 32]), None, 60_000);
-        let mut last = 0;
-        let now = 1_795_000_000_000;
-        let first = publisher.sign(&example(), &mut last, now).unwrap();
-        assert_eq!(first.published.version, 1_795_000_000_000);
-        assert!(first.warnings.is_empty(), "{:?}", first.warnings);
-        let same_ms = publisher.sign(&example(), &mut last, now).unwrap();
-        assert_eq!(same_ms.published.version, now as u64 + 1);
-        let clock_stepped_back = publisher.sign(&example(), &mut last, now - 5_000).unwrap();
-        assert_eq!(clock_stepped_back.published.version, now as u64 + 2);
-        assert_eq!(
-            clock_stepped_back.published.expires_at,
-            now - 5_000 + 60_000
-        );
+    fn a_signed_snapshot_carries_the_version_and_validity() {
+        let publisher = Publisher::new(60_000);
+        let key = SigningKey::from_seed([1; 32]);
+        let now = 1_795_000_000_123;
+        let signed = publisher.sign(&example(), 42, now, &key).unwrap();
+        assert_eq!(signed.published.version, 42);
+        assert_eq!(signed.published.issued_at, 1_795_000_000_000);
+        assert_eq!(signed.published.expires_at, 1_795_000_060_000);
+        assert!(signed.warnings.is_empty(), "{:?}", signed.warnings);
+        let row = signed.published.to_row(&key.keyid());
+        let back = Published::from_row(&row, "demo-shop");
+        assert_eq!(back.envelope, signed.published.envelope);
+        assert_eq!(back.sse_event, signed.published.sse_event);
     }
 
     #[test]
-    fn an_invalid_document_costs_no_version() {
-        let publisher = Publisher::new(SigningKey::from_seed([1; 32]), None, 60_000);
-        let mut last = 41;
+    fn an_invalid_document_is_refused_naming_the_path() {
+        let publisher = Publisher::new(60_000);
         let broken = template::parse(
             br#"{"owner": "o", "environment": "e", "flags": {"x": {}}}"#,
             &Limits::default(),
         )
         .unwrap();
-        let Err(PublishError::Invalid(message)) = publisher.sign(&broken, &mut last, 0) else {
-            panic!("published an invalid document");
+        let Err(Invalid(message)) = publisher.sign(&broken, 1, 0, &SigningKey::from_seed([1; 32]))
+        else {
+            panic!("signed an invalid document");
         };
         assert!(message.contains("flags.x"), "{message}");
-        assert_eq!(last, 41);
+        assert!(publisher.check(&broken, 0).is_err());
     }
 
     #[test]

@@ -1,19 +1,27 @@
 //! Re-signing before expiry: a client refuses an expired snapshot, so the server publishes
 //! the same document again, as a new version with a fresh validity, once less than half of
 //! the current one remains. Half leaves clients that poll rarely, or are offline for a
-//! while, plenty of time to pick it up. A re-sign is not a change: no audit entry.
+//! while, plenty of time to pick it up. A re-sign is not a change: no audit entry. With
+//! replicas, the first to lock the environment re-signs; the others find the fresh snapshot
+//! and serve it. A store that cannot be read is never re-signed from: the replica keeps
+//! serving what it has and tries again.
 
-use super::app::{App, Cause};
-use super::{log, now_ms};
+use crate::app::App;
+use crate::change::{Actor, Request};
+use crate::edit::Edit;
+use crate::{log, now_ms};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How long to wait before trying again after a failed re-sign (a full disk, say).
-const RETRY: Duration = Duration::from_secs(10);
+/// How long to wait before trying again after a failed re-sign (an outage, say).
+const RETRY: Duration = Duration::from_secs(5);
 
-/// Re-signs until the server shuts down.
-pub(crate) async fn run(app: Arc<App>) {
-    let mut published = app.subscribe();
+/// Re-signs environment `index` until the server shuts down.
+pub(crate) async fn run(app: Arc<App>, index: usize) {
+    let Some(environment) = app.environments.get(index) else {
+        return;
+    };
+    let mut published = environment.subscribe();
     let mut shutdown = app.shutdown_signal();
     loop {
         let current = published.borrow_and_update().clone();
@@ -30,33 +38,30 @@ pub(crate) async fn run(app: Arc<App>) {
             }
             () = tokio::time::sleep(Duration::from_millis(wait)) => {}
         }
-        let task_app = app.clone();
-        let resigned = tokio::task::spawn_blocking(move || {
-            let mut core = task_app.lock();
-            if core.current.version != current.version {
-                // Published by another path while this one waited for the lock.
-                return Ok(None);
-            }
-            let template = core.template.clone();
-            task_app
-                .publish(&mut core, template, Cause::Resign, now_ms())
-                .map(Some)
-        })
-        .await;
-        match resigned {
-            Ok(Ok(Some(outcome))) => log(&format!(
-                "re-signed before expiry: version {}, expires {}",
-                outcome.published.version,
-                edgeflag::unstable::time::Rfc3339(outcome.published.expires_at)
+        let request = Request {
+            edit: &Edit::Resign,
+            if_match: None,
+            actor: Actor {
+                source: "resign",
+                token: None,
+            },
+            now: now_ms(),
+            dry_run: false,
+            base: None,
+            scheduled: None,
+        };
+        match app.change(&environment.name, request).await {
+            Ok(outcome) if outcome.version > current.version => log(&format!(
+                "{}: re-signed before expiry: version {}, expires {}",
+                environment.name,
+                outcome.version,
+                edgeflag::unstable::time::Rfc3339(environment.current().expires_at)
             )),
-            Ok(Ok(None)) => {}
-            failed => {
-                let error = match failed {
-                    Ok(Err(error)) => error.to_string(),
-                    _ => "the signing task failed".to_owned(),
-                };
+            Ok(_) => {}
+            Err(error) => {
                 log(&format!(
-                    "cannot re-sign (retrying in {}s): {error}",
+                    "{}: cannot re-sign (retrying in {}s): {error}",
+                    environment.name,
                     RETRY.as_secs()
                 ));
                 tokio::select! {

@@ -1,53 +1,77 @@
-//! Everything `edgeflag serve` checks and loads before it listens: the key, the admin token,
-//! the state directory and the flags document. Failures exit like the other subcommands:
-//! 1 for a document or state that is refused, 2 for a bad option or unreadable input, 3 for
-//! a state directory that cannot be written.
+//! Everything `edgeflag serve` checks and loads before it listens: the keys, the operator's
+//! token, the store (migrated), the environments (created when new) and a first signed
+//! snapshot of each. Failures exit like the other subcommands: 1 for a document or state that
+//! is refused, 2 for a bad option or unreadable input, 3 for a store that cannot be opened.
 
-use super::app::{App, Core};
-use super::args::ServeArgs;
-use super::audit::{AuditLog, Recovered};
-use super::files::remove_stale_temp;
-use super::publisher::{PublishError, Publisher};
-use super::state::StateDir;
-use super::template;
-use super::token::AdminToken;
-use super::{log, now_ms};
-use crate::exit::{io_reason, Exit, Failure};
-use crate::inputs::{read_file, signing_key};
+use crate::app::{App, Environment, Settings};
+use crate::args::ServeArgs;
+use crate::change::{self, Actor, Request, Target};
+use crate::document::Document;
+use crate::edit::Edit;
+use crate::exit::{Exit, Failure};
+use crate::files::remove_stale_temp;
+use crate::inputs::{fresh_signing_key, read_file, signing_key};
+use crate::legacy::{self, Legacy};
+use crate::publisher::{Published, Publisher};
+use crate::store::{self, Definition, Location, Role, Store};
+use crate::tenants::{flags::conflicts, is_tenant_flag, TenantQuery};
+use crate::token::{self, OperatorToken};
+use crate::watcher::check_environment;
+use crate::{log, now_ms, template};
 use edgeflag::envelope::SigningKey;
-use edgeflag::{Limits, Snapshot, Value};
+use edgeflag::Value;
 use sha2::{Digest, Sha256};
+use std::path::PathBuf;
 use std::sync::Arc;
 
-/// The flags document served when no `--flags` file (and no `DIR/current.json`) is given:
-/// a storefront's flags, for the demo page.
+/// The flags document a new store starts with when nothing else is given: a storefront's
+/// flags, for the demo page.
 pub(crate) const EXAMPLE: &str = include_str!("example-flags.json");
+
+/// The environment served when none is named.
+const DEFAULT_ENVIRONMENT: &str = "production";
 
 /// What `run` prints about where things came from.
 #[derive(Debug)]
 pub(crate) struct Origins {
-    /// The key was generated for this run.
-    pub(crate) generated_key: bool,
+    /// The environments whose key was generated for this run.
+    pub(crate) generated_keys: Vec<String>,
     /// The admin token, when it was generated (and must be printed once).
     pub(crate) generated_token: Option<String>,
-    /// Where the document came from: a path or `the embedded example`.
-    pub(crate) document: String,
+    /// Where each environment's document came from (`the store`, a path, `the embedded
+    /// example`, `an empty document`).
+    pub(crate) documents: Vec<(String, String)>,
+    /// The store, for the start-up line.
+    pub(crate) database: String,
+    /// Named tokens in the store.
+    pub(crate) stored_tokens: usize,
 }
 
-/// The key from `--key`, or a fresh one from the OS's random source.
-fn key(args: &ServeArgs) -> Result<(SigningKey, bool), Failure> {
-    if let Some(path) = &args.key {
-        return Ok((signing_key(path)?, false));
-    }
-    Ok((crate::inputs::fresh_signing_key()?, true))
+/// Everything checked before the store is opened.
+#[derive(Debug)]
+pub(crate) struct Loaded {
+    /// The store's location.
+    location: Location,
+    /// `--key FILE` for every environment.
+    key_for_all: Option<SigningKey>,
+    /// `--key ENV=FILE`.
+    keys: Vec<(String, SigningKey)>,
+    /// `--admin-token`.
+    operator: Option<String>,
+    /// `--flags`: its document, hash and path.
+    flags: Option<(Document, [u8; 32], PathBuf)>,
+    /// `--state DIR` (without `--database`): where an older server may have left its state.
+    legacy_dir: Option<PathBuf>,
+    /// Signs.
+    publisher: Publisher,
 }
 
 /// The shortest operator-chosen admin token: 22 characters of base64 carry 132 bits, so a
 /// token this long can be as strong as a generated one (which has 256).
 const MIN_TOKEN_CHARS: usize = 22;
 
-/// The admin token from `--admin-token` (or the environment), or a generated one.
-fn token(args: &ServeArgs) -> Result<(AdminToken, Option<String>), Failure> {
+/// The operator's token from `--admin-token` (or the environment).
+fn operator(args: &ServeArgs) -> Result<Option<String>, Failure> {
     match args.admin_token.as_deref().map(str::trim) {
         Some("") => Err(Failure::usage(
             "--admin-token",
@@ -61,183 +85,581 @@ fn token(args: &ServeArgs) -> Result<(AdminToken, Option<String>), Failure> {
                 text.chars().count()
             ),
         )),
-        Some(text) => Ok((AdminToken::new(text), None)),
+        Some(text) => Ok(Some(text.to_owned())),
+        None => Ok(None),
+    }
+}
+
+/// Where the store is: `--database`, else DIR/edgeflag.db with `--state`, else memory.
+pub(crate) fn location(
+    database: Option<&str>,
+    state: Option<&std::path::Path>,
+) -> Result<Location, Failure> {
+    match (database, state) {
+        (Some(url), _) => Location::parse(url).map_err(|e| Failure::usage("--database", e)),
+        (None, Some(dir)) => {
+            // Private when created, as the state directory always was: flags, the audit
+            // trail and token hashes are the operator's business only.
+            std::os::unix::fs::DirBuilderExt::mode(
+                std::fs::DirBuilder::new().recursive(true),
+                0o700,
+            )
+            .create(dir)
+            .map_err(|e| Failure::write(dir.display(), &e))?;
+            Ok(Location::SqliteFile(dir.join("edgeflag.db")))
+        }
+        (None, None) => Ok(Location::Memory),
+    }
+}
+
+/// Checks and loads everything `args` names that needs no store.
+pub(crate) fn load(args: &ServeArgs) -> Result<Loaded, Failure> {
+    let mut key_for_all = None;
+    let mut keys = Vec::new();
+    for value in &args.key {
+        match value.split_once('=') {
+            Some((env, path)) if !env.is_empty() && !env.contains('/') => {
+                if keys.iter().any(|(e, _)| e == env) {
+                    return Err(Failure::usage(
+                        format_args!("--key {value}"),
+                        "a second key for this environment",
+                    ));
+                }
+                keys.push((env.to_owned(), signing_key(std::path::Path::new(path))?));
+            }
+            _ => {
+                if key_for_all.is_some() {
+                    return Err(Failure::usage(
+                        format_args!("--key {value}"),
+                        "a second key for every environment (name one: --key ENV=FILE)",
+                    ));
+                }
+                key_for_all = Some(signing_key(std::path::Path::new(value))?);
+            }
+        }
+    }
+    let operator = operator(args)?;
+    let location = location(args.database.as_deref(), args.state.as_deref())?;
+    let publisher = Publisher::new(args.expires_in);
+    let flags = match &args.flags {
+        Some(path) => {
+            if let Err(e) = remove_stale_temp(path) {
+                log(&format!(
+                    "{}: cannot remove a temp file left by an interrupted write: {}",
+                    path.display(),
+                    crate::exit::io_reason(&e)
+                ));
+            }
+            let bytes = read_file(path)?;
+            let document = template::parse(&bytes, publisher.limits())
+                .and_then(|t| Document::from_template(&t))
+                .map_err(|e| Failure::refused(path.display(), e))?;
+            // Checked now, so a broken document exits before the server listens.
+            publisher
+                .check(&document.to_template(), now_ms())
+                .map_err(|e| Failure::refused(path.display(), e))?;
+            Some((document, Sha256::digest(&bytes).into(), path.clone()))
+        }
+        None => None,
+    };
+    let legacy_dir = args.state.clone().filter(|_| args.database.is_none());
+    Ok(Loaded {
+        location,
+        key_for_all,
+        keys,
+        operator,
+        flags,
+        legacy_dir,
+        publisher,
+    })
+}
+
+/// A store failure at start: exit 3, naming the store.
+fn store_failure(location: &Location, error: impl std::fmt::Display) -> Failure {
+    Failure::new(Exit::Io, format!("{}: {error}", location.display()))
+}
+
+/// Opens the store, creates what is new, signs a first snapshot where one is due, and
+/// assembles the server's state.
+pub(crate) async fn start(
+    loaded: Loaded,
+    args: &ServeArgs,
+) -> Result<(Arc<App>, Origins), Failure> {
+    let Loaded {
+        location,
+        key_for_all,
+        keys,
+        operator,
+        flags,
+        legacy_dir,
+        publisher,
+    } = loaded;
+    let store = Store::open(location.clone())
+        .await
+        .map_err(|e| store_failure(&location, e))?;
+    let existing = store::environments::list(store.pool())
+        .await
+        .map_err(|e| store_failure(&location, e))?;
+    // An older server's state is imported into a store that holds no environment yet, even
+    // when its file exists already (`edgeflag serve token create --state DIR` creates it).
+    let legacy = match &legacy_dir {
+        Some(dir) if existing.is_empty() => {
+            legacy::read(dir, publisher.limits()).map_err(|e| Failure::new(Exit::Refused, e))?
+        }
+        _ => Legacy::default(),
+    };
+    let names = environment_names(args, &existing, flags.as_ref().map(|f| &f.0), &legacy)?;
+    for (name, _) in &keys {
+        if !names.contains(name) {
+            return Err(Failure::usage(
+                format_args!("--key {name}=..."),
+                "no such environment is served",
+            ));
+        }
+    }
+    // The one owner: as given, as stored, or as the --flags file (or an older state
+    // directory) names it; only a server given none of them starts from the example.
+    let owner = args
+        .owner
+        .clone()
+        .or_else(|| existing.first().map(|e| e.owner.clone()))
+        .or_else(|| {
+            flags
+                .as_ref()
+                .map(|f| &f.0)
+                .or(legacy.document.as_ref())
+                .and_then(|d| d.header.text("owner"))
+                .map(str::to_owned)
+        });
+    if let (Some((document, _, path)), Some(owner)) = (&flags, &owner) {
+        let named = document.header.text("owner").unwrap_or_default();
+        if named != owner {
+            return Err(Failure::refused(
+                path.display(),
+                format!("owner: \"{named}\", but this server's environments belong to \"{owner}\" (one owner per server)"),
+            ));
+        }
+    }
+    let mut documents = Vec::new();
+    let fresh_store = existing.is_empty();
+    let mut legacy = Some(legacy);
+    for (index, name) in names.iter().enumerate() {
+        if existing.iter().any(|e| &e.name == name) {
+            documents.push((name.clone(), "the store".to_owned()));
+            continue;
+        }
+        let is_default = index == 0;
+        let (document, origin) = match (&flags, legacy.as_mut().and_then(|l| l.document.take())) {
+            (Some((document, _, path)), _) if is_default => {
+                (document.clone(), path.display().to_string())
+            }
+            (_, Some(document)) if is_default => (
+                document,
+                "the state directory of an older edgeflag serve".to_owned(),
+            ),
+            _ if fresh_store && owner.is_none() => {
+                // Every environment of a new store starts as the example, named after it.
+                let mut document = example()?;
+                document
+                    .header
+                    .set("environment", Value::from(name.as_str()));
+                (document, "the embedded example".to_owned())
+            }
+            _ => (
+                Document {
+                    header: crate::document::Header::new(
+                        owner.as_deref().unwrap_or_default(),
+                        name,
+                    ),
+                    ..Document::default()
+                },
+                "an empty document".to_owned(),
+            ),
+        };
+        let document =
+            check_environment(document, name).map_err(|e| Failure::refused(&origin, e))?;
+        let named_owner = document.header.text("owner").unwrap_or_default().to_owned();
+        if let Some(owner) = &owner {
+            if &named_owner != owner {
+                return Err(Failure::refused(
+                    &origin,
+                    format!("owner: \"{named_owner}\", but this server's environments belong to \"{owner}\" (one owner per server)"),
+                ));
+            }
+        }
+        let import = if is_default { legacy.take() } else { None };
+        create_environment(&store, name, &document, import, now_ms())
+            .await
+            .map_err(|e| store_failure(&location, e))?;
+        documents.push((name.clone(), origin));
+    }
+    let tenant_query = match &args.tenant_flags {
+        Some(sql) => Some(
+            TenantQuery::connect(&location, sql, &args.tenant_attribute)
+                .await
+                .map_err(|e| Failure::usage("--tenant-flags", e))?,
+        ),
+        None => None,
+    };
+    let tenant_flags = match &tenant_query {
+        Some(query) => {
+            Some(tenant_flags(&store, query, &names, flags.as_ref().map(|f| &f.0)).await?)
+        }
+        None => None,
+    };
+    let mut generated_keys = Vec::new();
+    let mut environments = Vec::new();
+    for name in &names {
+        let key = match keys.iter().find(|(e, _)| e == name) {
+            Some((_, key)) => key.clone(),
+            None => match &key_for_all {
+                Some(key) => key.clone(),
+                None => {
+                    generated_keys.push(name.clone());
+                    fresh_signing_key()?
+                }
+            },
+        };
+        if let Some(tenant_flags) = &tenant_flags {
+            publish_tenant_flags(&store, &publisher, name, &key, tenant_flags).await?;
+        }
+        let published = first_snapshot(
+            &store,
+            &publisher,
+            name,
+            &key,
+            flags
+                .as_ref()
+                .filter(|_| names.first() == Some(name))
+                .map(|f| &f.0),
+        )
+        .await?;
+        environments.push(Environment::new(name.clone(), key, published));
+    }
+    let tokens = store::tokens::list(store.pool())
+        .await
+        .map_err(|e| store_failure(&location, e))?;
+    let (operator, generated_token) = match operator {
+        Some(text) => (Some(OperatorToken::new(&text, "operator")), None),
+        None if tokens.iter().any(|t| t.role == Role::Admin) => (None, None),
         None => {
-            let (text, token) = AdminToken::generate().map_err(|e| {
+            let text = token::generate().map_err(|e| {
                 Failure::new(
                     Exit::Io,
                     format!("cannot read the operating system's random source: {e}"),
                 )
             })?;
-            Ok((token, Some(text)))
+            (Some(OperatorToken::new(&text, "generated")), Some(text))
         }
-    }
+    };
+    let origins = Origins {
+        generated_keys,
+        generated_token,
+        documents,
+        database: location.display(),
+        stored_tokens: tokens.len(),
+    };
+    let settings = Settings {
+        flags_hash: flags.as_ref().map(|f| f.1),
+        flags_path: flags.map(|f| f.2),
+        operator,
+        max_subscribers: args.max_subscribers as usize,
+        max_auth_failures: args.max_auth_failures,
+        tenants: tenant_query.map(|q| {
+            (
+                q,
+                std::time::Duration::from_millis(args.tenant_poll.unsigned_abs()),
+            )
+        }),
+    };
+    Ok((
+        App::new(store, environments, publisher, tokens, settings),
+        origins,
+    ))
 }
 
-/// The state directory with its version counter and audit log, or an in-memory audit log.
-fn state(args: &ServeArgs) -> Result<(Option<StateDir>, u64, AuditLog), Failure> {
-    let Some(dir) = &args.state else {
-        return Ok((None, 0, AuditLog::in_memory()));
-    };
-    let state = StateDir::open(dir).map_err(|e| Failure::write(dir.display(), &e))?;
-    let last_version = state
-        .read_version()
-        .map_err(|message| Failure::new(Exit::Refused, message))?
-        .unwrap_or(0);
-    let path = state.audit_path();
-    let (audit, recovered, chain) =
-        AuditLog::open(path.clone()).map_err(|e| Failure::write(path.display(), &e))?;
-    if let Err(broken) = chain {
-        // The history was damaged or rewritten: say so loudly, keep serving flags (new
-        // entries chain to the last line as it is).
+/// The flags the tenant query makes now, after installing its change triggers; refused when a
+/// flag is also defined in an environment or the `--flags` file.
+async fn tenant_flags(
+    store: &Store,
+    query: &TenantQuery,
+    names: &[String],
+    file: Option<&Document>,
+) -> Result<Vec<(String, Value)>, Failure> {
+    let tables = query
+        .install_triggers()
+        .await
+        .map_err(|e| Failure::new(Exit::Io, e))?;
+    if !tables.is_empty() {
         log(&format!(
-            "{}: warning: entry {} breaks the audit chain: {} (edgeflag audit verify {})",
-            path.display(),
-            broken.entry,
-            broken.reason,
-            dir.display()
+            "--tenant-flags: re-read on every change of {}",
+            tables.join(", ")
         ));
     }
-    match recovered {
-        Recovered::Clean => {}
-        Recovered::Completed => log(&format!(
-            "{}: added the newline its last entry lacked",
-            path.display()
-        )),
-        Recovered::Truncated(bytes) => log(&format!(
-            "{}: cut off a torn last line ({bytes} bytes) left by an interrupted write",
-            path.display()
-        )),
-    }
-    Ok((Some(state), last_version, audit))
-}
-
-/// The flags document, where it came from, and the hash of the `--flags` file.
-fn document(
-    args: &ServeArgs,
-    state: Option<&StateDir>,
-    limits: &Limits,
-) -> Result<(Value, String, Option<[u8; 32]>), Failure> {
-    let (bytes, origin, from_file) = if let Some(path) = &args.flags {
-        if let Err(e) = remove_stale_temp(path) {
-            log(&format!(
-                "{}: cannot remove a temp file left by an interrupted write: {}",
-                path.display(),
-                io_reason(&e)
+    let flags = query
+        .read()
+        .await
+        .map_err(|e| Failure::new(Exit::Refused, e))?;
+    let keys: Vec<String> = flags.iter().map(|(k, _)| k.clone()).collect();
+    if let Some(document) = file {
+        let defined = document.flags.iter().map(|(k, _)| k.as_str());
+        if let Some(key) = conflicts(&keys, defined).first() {
+            return Err(Failure::refused(
+                "--tenant-flags",
+                format!("flag \"{key}\" is defined both by the --flags file and by a column of the query; keep one"),
             ));
         }
-        (read_file(path)?, path.display().to_string(), true)
-    } else if let Some(state) = state {
-        let path = state.current_path();
-        match state.read_current() {
-            Ok(Some(bytes)) => (bytes, path.display().to_string(), false),
-            Ok(None) => example(),
-            Err(e) => return Err(Failure::unreadable(&path, &e)),
+    }
+    for name in names {
+        let stored = store::definitions::load(store.pool(), name, false)
+            .await
+            .map_err(|e| Failure::new(Exit::Io, e.to_string()))?;
+        let defined = stored
+            .iter()
+            .filter(|d| d.kind == store::Kind::Flag && !is_tenant_flag(&d.document))
+            .map(|d| d.key.as_str());
+        if let Some(key) = conflicts(&keys, defined).first() {
+            return Err(Failure::refused(
+                "--tenant-flags",
+                format!("flag \"{key}\" is defined both in environment {name} and by a column of the query; archive one"),
+            ));
         }
-    } else {
-        example()
+    }
+    Ok(flags)
+}
+
+/// Publishes environment `name` with `flags` as its tenant flags, if they differ from the
+/// store's.
+async fn publish_tenant_flags(
+    store: &Store,
+    publisher: &Publisher,
+    name: &str,
+    key: &SigningKey,
+    flags: &[(String, Value)],
+) -> Result<(), Failure> {
+    let served = store::snapshots::latest(store.pool(), name)
+        .await
+        .map_err(|e| Failure::new(Exit::Io, e.to_string()))?
+        .map_or(0, |s| s.version);
+    let edit = Edit::Tenants(flags.to_vec());
+    let target = Target {
+        store,
+        publisher,
+        environment: name,
+        key,
+        served,
+        write_back: None,
     };
-    let template = template::parse(&bytes, limits).map_err(|e| Failure::refused(&origin, e))?;
-    // Checked now, with any version, so a broken document exits before the server listens.
-    let now = now_ms();
-    let probe = template::stamp(&template, 1, now, now.saturating_add(args.expires_in));
-    Snapshot::load(&probe, limits).map_err(|e| Failure::refused(&origin, e))?;
-    let hash = from_file.then(|| Sha256::digest(&bytes).into());
-    Ok((template, origin, hash))
-}
-
-/// The embedded example's bytes and name.
-fn example() -> (Vec<u8>, String, bool) {
-    (
-        EXAMPLE.as_bytes().to_vec(),
-        "the embedded example".to_owned(),
-        false,
-    )
-}
-
-/// Everything loaded, before the first version is signed.
-#[derive(Debug)]
-pub(crate) struct Loaded {
-    /// Signs.
-    publisher: Publisher,
-    /// The last version reserved before this run.
-    last_version: u64,
-    /// The audit log.
-    audit: AuditLog,
-    /// The document.
-    template: Value,
-    /// The `--flags` file's hash.
-    file_hash: Option<[u8; 32]>,
-    /// The admin token.
-    token: AdminToken,
-    /// For the start-up lines.
-    pub(crate) origins: Origins,
-}
-
-/// Checks and loads everything `args` names.
-pub(crate) fn load(args: &ServeArgs) -> Result<Loaded, Failure> {
-    let (key, generated_key) = key(args)?;
-    let (token, generated_token) = token(args)?;
-    let (state, last_version, audit) = state(args)?;
-    let limits = Limits::default();
-    let (template, origin, file_hash) = document(args, state.as_ref(), &limits)?;
-    Ok(Loaded {
-        publisher: Publisher::new(key, state, args.expires_in),
-        last_version,
-        audit,
-        template,
-        file_hash,
-        token,
-        origins: Origins {
-            generated_key,
-            generated_token,
-            document: origin,
+    let request = Request {
+        edit: &edit,
+        if_match: None,
+        actor: Actor {
+            source: "tenants",
+            token: None,
         },
-    })
+        now: now_ms(),
+        dry_run: false,
+        base: None,
+        scheduled: None,
+    };
+    change::run(target, request).await.map_err(|e| match e {
+        change::ChangeError::Invalid(m) => {
+            Failure::refused(format_args!("--tenant-flags ({name})"), m)
+        }
+        other => Failure::new(Exit::Io, other.to_string()),
+    })?;
+    Ok(())
 }
 
-/// Signs the first version and assembles the server's state.
-pub(crate) fn start(loaded: Loaded, args: &ServeArgs) -> Result<(Arc<App>, Origins), Failure> {
-    let Loaded {
-        publisher,
-        mut last_version,
-        audit,
-        template,
-        file_hash,
-        token,
-        origins,
-    } = loaded;
-    let signed = publisher
-        .sign(&template, &mut last_version, now_ms())
-        .map_err(|e| match e {
-            PublishError::Invalid(m) => Failure::refused(&origins.document, m),
-            PublishError::Conflict(m) | PublishError::Io(m) => Failure::new(Exit::Io, m),
-        })?;
-    if let Some(state) = publisher.state() {
-        let text = template::pretty(&template);
-        state
-            .write_current(text.as_bytes())
-            .map_err(|e| Failure::write(state.current_path().display(), &e))?;
+/// The embedded example's document.
+fn example() -> Result<Document, Failure> {
+    template::parse(EXAMPLE.as_bytes(), &edgeflag::Limits::default())
+        .and_then(|t| Document::from_template(&t))
+        .map_err(|e| Failure::refused("the embedded example", e))
+}
+
+/// The environments to serve, the default first: `--environments` (or those in the store,
+/// or the one the `--flags` file or an older state directory names, or `production`).
+fn environment_names(
+    args: &ServeArgs,
+    existing: &[store::EnvironmentRow],
+    flags: Option<&Document>,
+    legacy: &Legacy,
+) -> Result<Vec<String>, Failure> {
+    let mut names: Vec<String> = args
+        .environments
+        .iter()
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .collect();
+    for name in &names {
+        if !valid_name(name) {
+            return Err(Failure::usage(
+                format_args!("--environments {name}"),
+                "an environment name is 1 to 64 letters, digits, '-', '_' or '.'",
+            ));
+        }
+        if names.iter().filter(|n| *n == name).count() > 1 {
+            return Err(Failure::usage(
+                format_args!("--environments {name}"),
+                "named twice",
+            ));
+        }
     }
-    for warning in &signed.warnings {
-        log(&format!("{}: warning: {warning}", origins.document));
+    if names.is_empty() {
+        let named = flags
+            .or(legacy.document.as_ref())
+            .and_then(|d| d.header.text("environment"))
+            .map(str::to_owned);
+        names = match named {
+            Some(name) => vec![name],
+            None if !existing.is_empty() => existing.iter().map(|e| e.name.clone()).collect(),
+            None => vec![DEFAULT_ENVIRONMENT.to_owned()],
+        };
     }
-    let core = Core {
-        template,
-        last_version,
-        current: Arc::new(signed.published),
-        file_hash,
-        file_refused: false,
-        last_refused: None,
+    let default = match &args.default_environment {
+        Some(name) if names.contains(name) => name.clone(),
+        Some(name) => {
+            return Err(Failure::usage(
+                format_args!("--default-environment {name}"),
+                format!("not among the environments served ({})", names.join(", ")),
+            ))
+        }
+        None if names.iter().any(|n| n == DEFAULT_ENVIRONMENT) => DEFAULT_ENVIRONMENT.to_owned(),
+        None => names.first().cloned().unwrap_or_default(),
     };
-    let app = App::new(
-        core,
+    names.retain(|n| *n != default);
+    names.insert(0, default);
+    Ok(names)
+}
+
+/// Whether `name` can name an environment (it appears in URLs and snapshot headers).
+pub(crate) fn valid_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// Creates environment `name` with `document` (and, for the first, what an older state
+/// directory held), in one transaction.
+async fn create_environment(
+    store: &Store,
+    name: &str,
+    document: &Document,
+    legacy: Option<Legacy>,
+    now: i64,
+) -> Result<(), store::StoreError> {
+    let legacy = legacy.unwrap_or_default();
+    let mut tx = store.begin().await?;
+    let row = change::new_environment(name, document, legacy.version.unwrap_or(0));
+    store::environments::insert(&mut tx, &row, now).await?;
+    for kind in [store::Kind::Segment, store::Kind::Flag] {
+        for (position, (key, value)) in document.list(kind).iter().enumerate() {
+            let definition = Definition {
+                kind,
+                key: key.clone(),
+                position: i64::try_from(position).unwrap_or(i64::MAX),
+                document: value.clone(),
+                archived: false,
+                updated_at: now,
+                updated_by: "start".to_owned(),
+            };
+            store::definitions::save(&mut tx, name, &definition).await?;
+        }
+    }
+    if !legacy.audit.is_empty() {
+        store::audit::import(&mut tx, &legacy.audit, now).await?;
+        log(&format!(
+            "imported {} audit entries of an older edgeflag serve",
+            legacy.audit.len()
+        ));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The snapshot environment `name` starts serving: the store's newest, or a new one when
+/// that is missing, signed by another key, past half its validity, or (with a `--flags`
+/// file) of another document.
+async fn first_snapshot(
+    store: &Store,
+    publisher: &Publisher,
+    name: &str,
+    key: &SigningKey,
+    file: Option<&Document>,
+) -> Result<Published, Failure> {
+    let failure = |e: &dyn std::fmt::Display| {
+        Failure::new(
+            Exit::Io,
+            format!("{}: {name}: {e}", store.location().display()),
+        )
+    };
+    let latest = store::snapshots::latest(store.pool(), name)
+        .await
+        .map_err(|e| failure(&e))?;
+    let now = now_ms();
+    let served = latest.as_ref().map_or(0, |l| l.version);
+    let edit = match file {
+        Some(document) => Edit::Document(document.clone()),
+        None => Edit::Resign,
+    };
+    let due = latest.as_ref().is_none_or(|l| {
+        l.keyid != key.keyid() || now >= l.issued_at + (l.expires_at - l.issued_at) / 2
+    });
+    let target = Target {
+        store,
         publisher,
-        audit,
-        args.flags.clone(),
-        token,
-        args.max_subscribers as usize,
-        args.max_auth_failures,
-    );
-    Ok((app, origins))
+        environment: name,
+        key,
+        served,
+        write_back: None,
+    };
+    let request = Request {
+        edit: &edit,
+        if_match: None,
+        actor: Actor {
+            source: if file.is_some() { "file" } else { "start" },
+            token: None,
+        },
+        now,
+        dry_run: false,
+        base: None,
+        scheduled: None,
+    };
+    if file.is_some() || due {
+        let (outcome, _) = change::run(target, request).await.map_err(|e| match e {
+            change::ChangeError::Invalid(m) => Failure::refused(name, m),
+            other => failure(&other),
+        })?;
+        if let Some(published) = outcome.published {
+            return Ok(published);
+        }
+        if file.is_some() && due {
+            // The file holds what is stored, and the snapshot is due: sign it again.
+            let request = Request {
+                edit: &Edit::Resign,
+                ..request
+            };
+            let (outcome, _) = change::run(target, request)
+                .await
+                .map_err(|e| failure(&e))?;
+            if let Some(published) = outcome.published {
+                return Ok(published);
+            }
+        }
+    }
+    let latest = store::snapshots::latest(store.pool(), name)
+        .await
+        .map_err(|e| failure(&e))?;
+    let owner = store::environments::list(store.pool())
+        .await
+        .map_err(|e| failure(&e))?
+        .into_iter()
+        .find(|e| e.name == name)
+        .map(|e| e.owner)
+        .unwrap_or_default();
+    latest
+        .map(|row| Published::from_row(&row, &owner))
+        .ok_or_else(|| failure(&"no snapshot could be signed"))
 }

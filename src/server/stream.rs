@@ -19,7 +19,6 @@ use super::app::App;
 use super::publisher::Published;
 use super::respond::error;
 use axum::body::{Body, Bytes};
-use axum::extract::State;
 use axum::http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -93,7 +92,7 @@ impl Subscription {
 
 /// `GET /snapshot/stream`; 503 (with `Retry-After`) when `--max-subscribers` streams are
 /// open already.
-pub(crate) async fn stream(State(app): State<Arc<App>>) -> Response {
+pub(crate) fn stream(app: Arc<App>, published: watch::Receiver<Arc<Published>>) -> Response {
     let Some(counted) = Counted::new(app.clone()) else {
         let busy = error(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -111,7 +110,7 @@ pub(crate) async fn stream(State(app): State<Arc<App>>) -> Response {
             .into_response();
     };
     let subscription = Subscription {
-        published: app.subscribe(),
+        published,
         shutdown: app.shutdown_signal(),
         first: true,
         keep_alive: interval_at(Instant::now() + KEEP_ALIVE, KEEP_ALIVE),

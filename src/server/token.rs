@@ -1,57 +1,126 @@
-//! The admin API's bearer token. Only its SHA-256 digest is kept: requests are checked by
-//! comparing digests in constant time (hashing first also hides the token's length), and
-//! audit entries name the token by a short fingerprint of it, never by the token.
+//! Admin tokens. Only their SHA-256 digests are kept (stored tokens in the store's `tokens`
+//! table, the operator's in memory): a request's token is hashed and compared with each
+//! digest in constant time (hashing first also hides the token's length). Audit entries name
+//! a token by its name, never by the token.
 
+use crate::store::{Role, TokenRow};
 use sha2::{Digest, Sha256};
 
 /// Bytes of randomness in a generated token (printed as 64 hex characters).
 const GENERATED_BYTES: usize = 32;
 
-/// The configured admin token, as its digest.
-#[derive(Debug)]
-pub(crate) struct AdminToken {
-    /// SHA-256 of the token.
-    digest: [u8; 32],
+/// Who is asking: a token's name, role and environment restriction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Principal {
+    /// The token's name.
+    pub(crate) name: String,
+    /// What it may do.
+    pub(crate) role: Role,
+    /// The environments it may act on; `None`: all.
+    pub(crate) environments: Option<Vec<String>>,
 }
 
-impl AdminToken {
+impl Principal {
+    /// Whether it may act on `environment`.
+    pub(crate) fn may_use(&self, environment: &str) -> bool {
+        self.environments
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|e| e == environment))
+    }
+}
+
+/// The operator's token (`--admin-token`, `EDGEFLAG_ADMIN_TOKEN`, or generated at start): an
+/// admin of every environment, never stored.
+#[derive(Debug)]
+pub(crate) struct OperatorToken {
+    /// SHA-256 of the token.
+    digest: [u8; 32],
+    /// `operator` (given) or `generated`.
+    name: &'static str,
+}
+
+impl OperatorToken {
     /// The token `text` (which the caller may forget afterwards).
-    pub(crate) fn new(text: &str) -> AdminToken {
-        AdminToken {
+    pub(crate) fn new(text: &str, name: &'static str) -> OperatorToken {
+        OperatorToken {
             digest: Sha256::digest(text.as_bytes()).into(),
+            name,
         }
     }
+}
 
-    /// A fresh random token from the operating system: the token (to print once) and its
-    /// [`AdminToken`].
-    pub(crate) fn generate() -> Result<(String, AdminToken), getrandom::Error> {
-        let mut bytes = [0u8; GENERATED_BYTES];
-        getrandom::fill(&mut bytes)?;
-        let text = hex(&bytes);
-        let token = AdminToken::new(&text);
-        Ok((text, token))
+/// A fresh random token from the operating system (64 hex characters).
+pub(crate) fn generate() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; GENERATED_BYTES];
+    getrandom::fill(&mut bytes)?;
+    Ok(hex(&bytes))
+}
+
+/// The hex SHA-256 of a token, as the store keeps it.
+pub(crate) fn digest_hex(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// The token in an `Authorization` header value (`Bearer <token>`, the scheme
+/// case-insensitive as RFC 9110 says).
+fn bearer(header: &[u8]) -> Option<&[u8]> {
+    let (scheme, rest) = header.split_at_checked(6)?;
+    if !scheme.eq_ignore_ascii_case(b"bearer") || !rest.starts_with(b" ") {
+        return None;
     }
+    let token = rest.trim_ascii();
+    (!token.is_empty()).then_some(token)
+}
 
-    /// Whether an `Authorization` header value carries this token (`Bearer <token>`, the
-    /// scheme case-insensitive as RFC 9110 says).
-    pub(crate) fn authorizes(&self, header: &[u8]) -> bool {
-        let Some((scheme, rest)) = header.split_at_checked(6) else {
+/// Who an `Authorization` header value authenticates, among the operator and `stored`.
+pub(crate) fn authenticate(
+    header: &[u8],
+    operator: Option<&OperatorToken>,
+    stored: &[TokenRow],
+) -> Option<Principal> {
+    let given: [u8; 32] = Sha256::digest(bearer(header)?).into();
+    // Every digest is compared, whichever matches, so timing says nothing about which.
+    let mut found = None;
+    if let Some(operator) = operator {
+        if constant_time_eq(&given, &operator.digest) {
+            found = Some(Principal {
+                name: operator.name.to_owned(),
+                role: Role::Admin,
+                environments: None,
+            });
+        }
+    }
+    for token in stored {
+        let mut digest = [0u8; 32];
+        if decode_hex(&token.hash, &mut digest) && constant_time_eq(&given, &digest) {
+            found = found.or_else(|| {
+                Some(Principal {
+                    name: token.name.clone(),
+                    role: token.role,
+                    environments: token.environments.clone(),
+                })
+            });
+        }
+    }
+    found
+}
+
+/// Decodes 64 hex characters into `out`.
+fn decode_hex(text: &str, out: &mut [u8; 32]) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.len() != 64 {
+        return false;
+    }
+    for (slot, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+        let Some(byte) = std::str::from_utf8(pair)
+            .ok()
+            .and_then(|p| u8::from_str_radix(p, 16).ok())
+        else {
             return false;
         };
-        if !scheme.eq_ignore_ascii_case(b"bearer") || !rest.starts_with(b" ") {
-            return false;
-        }
-        let given = rest.trim_ascii();
-        let digest: [u8; 32] = Sha256::digest(given).into();
-        constant_time_eq(&digest, &self.digest)
+        *slot = byte;
     }
-
-    /// What audit entries name the token by: `sha256:` and the first 16 hex characters of
-    /// its digest. Enough to tell tokens apart, useless for guessing one.
-    pub(crate) fn fingerprint(&self) -> String {
-        let short = self.digest.get(..8).unwrap_or_default();
-        format!("sha256:{}", hex(short))
-    }
+    true
 }
 
 /// Equality of two digests that takes the same time wherever they differ.
@@ -70,27 +139,45 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn only_the_right_bearer_token_authorizes() {
-        let token = AdminToken::new("s3cret");
-        assert!(token.authorizes(b"Bearer s3cret"));
-        assert!(token.authorizes(b"bearer  s3cret "));
-        assert!(!token.authorizes(b"Bearer s3cre"));
-        assert!(!token.authorizes(b"Bearer s3cret2"));
-        assert!(!token.authorizes(b"Basic s3cret"));
-        assert!(!token.authorizes(b"Bearers3cret"));
-        assert!(!token.authorizes(b"s3cret"));
-        assert!(!token.authorizes(b""));
+    fn stored(name: &str, token: &str, role: Role, envs: Option<&[&str]>) -> TokenRow {
+        TokenRow {
+            name: name.into(),
+            role,
+            environments: envs.map(|l| l.iter().map(|e| e.to_string()).collect()),
+            hash: digest_hex(token),
+            created_at: 0,
+        }
     }
 
     #[test]
-    fn the_fingerprint_does_not_contain_the_token() {
-        let token = AdminToken::new("s3cret");
-        let fingerprint = token.fingerprint();
-        assert_eq!(fingerprint.len(), "sha256:".len() + 16);
-        assert!(!fingerprint.contains("s3cret"));
-        let (text, generated) = AdminToken::generate().unwrap();
-        assert_eq!(text.len(), 64);
-        assert!(generated.authorizes(format!("Bearer {text}").as_bytes()));
+    fn only_a_known_bearer_token_authenticates() {
+        let operator = OperatorToken::new("s3cret", "operator");
+        let tokens = [stored("ci", "ci-token", Role::Editor, Some(&["staging"]))];
+        let who = |h: &[u8]| authenticate(h, Some(&operator), &tokens).map(|p| p.name);
+        assert_eq!(who(b"Bearer s3cret").as_deref(), Some("operator"));
+        assert_eq!(who(b"bearer  s3cret ").as_deref(), Some("operator"));
+        assert_eq!(who(b"Bearer ci-token").as_deref(), Some("ci"));
+        for wrong in [
+            &b"Bearer s3cre"[..],
+            b"Bearer s3cret2",
+            b"Basic s3cret",
+            b"Bearers3cret",
+            b"s3cret",
+            b"",
+            b"Bearer ",
+        ] {
+            assert_eq!(who(wrong), None, "{wrong:?}");
+        }
+        let ci = authenticate(b"Bearer ci-token", None, &tokens).unwrap();
+        assert_eq!(ci.role, Role::Editor);
+        assert!(ci.may_use("staging") && !ci.may_use("production"));
+    }
+
+    #[test]
+    fn generated_tokens_are_long_and_fresh() {
+        let a = generate().unwrap();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, generate().unwrap());
+        assert_eq!(digest_hex(&a).len(), 64);
     }
 }

@@ -9,10 +9,12 @@
 //! wrote itself (admin changes) or already refused are recognised by their hash and ignored;
 //! so is an edit that changes only formatting.
 
-use super::app::{App, Cause, Refusal};
-use super::publisher::PublishError;
-use super::template;
-use super::{log, now_ms};
+use crate::app::{App, Refusal};
+use crate::change::{Actor, ChangeError, Request};
+use crate::document::Document;
+use crate::edit::Edit;
+use crate::template;
+use crate::{log, now_ms};
 use sha2::{Digest, Sha256};
 use std::fs;
 use std::os::unix::fs::MetadataExt;
@@ -69,19 +71,26 @@ pub(crate) async fn run(app: Arc<App>) {
         }
         let (task_app, task_path) = (app.clone(), path.clone());
         let polled = tokio::task::spawn_blocking(move || {
-            poll(&task_app, &task_path, &mut watch);
-            watch
+            let edit = poll(&task_app, &task_path, &mut watch);
+            (watch, edit)
         });
         // A poll that panicked (it should not) starts over with a clean memory.
-        watch = polled.await.unwrap_or_default();
+        let edit;
+        (watch, edit) = polled.await.unwrap_or_default();
+        if let Some((bytes, hash)) = edit {
+            publish(&app, &path, &bytes, hash, &mut watch).await;
+        }
     }
 }
 
-/// One look at the file.
-fn poll(app: &App, path: &Path, watch: &mut Watch) {
+/// One look at the file: the new contents, once they are stable and not seen before.
+fn poll(app: &App, path: &Path, watch: &mut Watch) -> Option<(Vec<u8>, [u8; 32])> {
     let meta = match fs::metadata(path) {
         Ok(meta) => meta,
-        Err(e) => return unreadable(app, path, watch, &e),
+        Err(e) => {
+            unreadable(app, path, watch, &e);
+            return None;
+        }
     };
     watch.unreadable = false;
     let stamp = Stamp {
@@ -97,49 +106,81 @@ fn poll(app: &App, path: &Path, watch: &mut Watch) {
         .and_then(|at| SystemTime::now().duration_since(at).ok())
         .is_none_or(|age| age < RECENT);
     if watch.stamp == Some(stamp) && watch.pending.is_none() && !recent {
-        return;
+        return None;
     }
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
-        Err(e) => return unreadable(app, path, watch, &e),
+        Err(e) => {
+            unreadable(app, path, watch, &e);
+            return None;
+        }
     };
     watch.stamp = Some(stamp);
     let hash: [u8; 32] = Sha256::digest(&bytes).into();
-    let mut core = app.lock();
-    if core.file_hash == Some(hash) {
+    let mut file = app.flags_file();
+    if file.hash == Some(hash) {
         // Unchanged, the server's own write, or an edit reverted to what is served.
-        core.file_refused = false;
+        file.refused = false;
         watch.pending = None;
-        return;
+        return None;
     }
     if watch.refused == Some(hash) {
         watch.pending = None;
-        return;
+        return None;
     }
     if watch.pending != Some(hash) {
         watch.pending = Some(hash);
-        return;
+        return None;
     }
     watch.pending = None;
+    Some((bytes, hash))
+}
+
+/// Publishes the file's new contents as the default environment's document, or refuses them
+/// (logged, on `/admin/status`, and not tried again until the file changes).
+async fn publish(app: &App, path: &Path, bytes: &[u8], hash: [u8; 32], watch: &mut Watch) {
+    let Some(environment) = app.default_environment() else {
+        return;
+    };
     let now = now_ms();
-    let result = template::parse(&bytes, app.publisher.limits())
-        .map_err(PublishError::Invalid)
-        .and_then(|document| {
-            if document == core.template {
-                return Ok(None);
-            }
-            app.publish(&mut core, document, Cause::File, now).map(Some)
-        });
+    let document = template::parse(bytes, app.publisher.limits())
+        .and_then(|t| Document::from_template(&t))
+        .and_then(|d| check_environment(d, &environment.name));
+    let result = match document {
+        Ok(document) => {
+            let edit = Edit::Document(document);
+            let request = Request {
+                edit: &edit,
+                if_match: None,
+                actor: Actor {
+                    source: "file",
+                    token: None,
+                },
+                now,
+                dry_run: false,
+                base: None,
+                scheduled: None,
+            };
+            app.change(&environment.name, request)
+                .await
+                .map_err(|e| match e {
+                    ChangeError::Invalid(m) => m,
+                    other => other.to_string(),
+                })
+        }
+        Err(error) => Err(error),
+    };
     match result {
         Ok(outcome) => {
-            core.file_hash = Some(hash);
-            core.file_refused = false;
+            let mut file = app.flags_file();
+            file.hash = Some(hash);
+            file.refused = false;
             watch.refused = None;
-            if let Some(outcome) = outcome {
+            if outcome.version > outcome.old_version {
                 log(&format!(
                     "{}: published version {} ({} change{})",
                     path.display(),
-                    outcome.published.version,
+                    outcome.version,
                     outcome.changes.len(),
                     if outcome.changes.len() == 1 { "" } else { "s" }
                 ));
@@ -149,20 +190,40 @@ fn poll(app: &App, path: &Path, watch: &mut Watch) {
             }
         }
         Err(error) => {
-            // Not retried until the file changes again: a write error would otherwise be
+            // Not retried until the file changes again: a failing write would otherwise be
             // logged five times a second.
             watch.refused = Some(hash);
-            core.file_refused = true;
-            let version = core.current.version;
+            app.flags_file().refused = true;
             log(&format!(
-                "{}: refused: {error}; still serving version {version}",
-                path.display()
+                "{}: refused: {error}; still serving version {}",
+                path.display(),
+                environment.current().version
             ));
-            core.last_refused = Some(Refusal {
+            app.refuse(Refusal {
                 at: now,
                 source: "file",
-                error: error.to_string(),
+                environment: environment.name.clone(),
+                error,
             });
+        }
+    }
+}
+
+/// The file's document, if it names `environment` (or no environment: it is set).
+pub(crate) fn check_environment(
+    mut document: Document,
+    environment: &str,
+) -> Result<Document, String> {
+    match document.header.text("environment") {
+        Some(named) if named != environment => Err(format!(
+            "environment: the file names \"{named}\", but it is the document of \"{environment}\" \
+             (the default environment; see --environments and --default-environment)"
+        )),
+        _ => {
+            document
+                .header
+                .set("environment", edgeflag::Value::from(environment));
+            Ok(document)
         }
     }
 }
@@ -171,11 +232,11 @@ fn poll(app: &App, path: &Path, watch: &mut Watch) {
 /// create); the snapshot being served stays.
 fn unreadable(app: &App, path: &Path, watch: &mut Watch, error: &std::io::Error) {
     if !std::mem::replace(&mut watch.unreadable, true) {
+        let version = app.default_environment().map_or(0, |e| e.current().version);
         log(&format!(
-            "{}: cannot read: {}; still serving version {}",
+            "{}: cannot read: {}; still serving version {version}",
             path.display(),
             crate::exit::io_reason(error),
-            app.current().version
         ));
     }
 }

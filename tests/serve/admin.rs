@@ -1,11 +1,10 @@
 //! The admin API: authentication, malformed requests, unknown flags, invalid results, the
-//! kill switch, rollouts and schedules, and the audit log.
+//! kill switch, rollouts and schedules, status (the audit trail: `audit`).
 
 use super::client::request;
-use super::support::{audit_lines, now_ms, Scratch, Server};
+use super::support::{edgeflag, now_ms, Scratch, Server};
 use edgeflag::{Context, Reason};
 use serde_json::{json, Value as Json};
-use sha2::{Digest, Sha256};
 
 const TOKEN: &str = "test-token-0123456789abcdef";
 
@@ -35,6 +34,9 @@ fn admin_requests_without_the_right_token_get_401() {
             ("GET", "/admin/audit"),
             ("PATCH", "/admin/flags/new-checkout"),
             ("POST", "/admin/flags/new-checkout/kill"),
+            ("GET", "/admin/environments"),
+            ("PUT", "/admin/environments/production/flags/new-checkout"),
+            ("POST", "/admin/promote"),
         ] {
             let response = request(
                 &server.addr,
@@ -117,21 +119,40 @@ fn malformed_admin_requests_get_400_naming_the_wrong_field() {
 }
 
 #[test]
-fn an_unknown_flag_gets_404() {
+fn an_unknown_flag_or_segment_gets_404_not_found() {
     let server = Server::start(&[]);
-    let patch = server.admin(
-        "PATCH",
-        "/admin/flags/no-such-flag",
-        Some(r#"{"enabled": false}"#),
-    );
-    assert_eq!(patch.status, 404);
-    assert_eq!(patch.json()["error"], "unknown_flag");
-    assert_eq!(
-        server
-            .admin("POST", "/admin/flags/no-such-flag/kill", None)
-            .status,
-        404
-    );
+    let flag =
+        r#"{"type": "boolean", "variants": {"on": true}, "defaultServe": {"variant": "on"}}"#;
+    for (method, path, body) in [
+        (
+            "PATCH",
+            "/admin/flags/no-such-flag",
+            Some(r#"{"enabled": false}"#),
+        ),
+        ("POST", "/admin/flags/no-such-flag/kill", None),
+        ("GET", "/admin/flags/no-such-flag", None),
+        ("PUT", "/admin/flags/no-such-flag", Some(flag)),
+        ("DELETE", "/admin/flags/no-such-flag", None),
+        ("GET", "/admin/segments/no-such-flag", None),
+        (
+            "DELETE",
+            "/admin/environments/production/segments/no-such-flag",
+            None,
+        ),
+    ] {
+        let response = server.admin(method, path, body);
+        assert_eq!(response.status, 404, "{method} {path}: {}", response.text());
+        let json = response.json();
+        assert_eq!(json["error"], "not_found", "{method} {path}");
+        assert!(
+            json["message"]
+                .as_str()
+                .unwrap()
+                .contains("\"no-such-flag\""),
+            "{json}"
+        );
+    }
+    assert_eq!(server.served_version(), server.version);
 }
 
 #[test]
@@ -164,8 +185,10 @@ fn a_change_that_would_make_the_flags_invalid_gets_422_and_publishes_nothing() {
     }
     let after = server.get("/snapshot");
     assert_eq!(after.header("etag"), before.header("etag"));
-    assert_eq!(server.admin("GET", "/admin/audit", None).json(), json!([]));
-    assert!(audit_lines(&state.path("state/audit.jsonl")).is_empty());
+    assert_eq!(server.audit(""), Vec::<Json>::new());
+    assert_eq!(server.export(), "");
+    let verified = edgeflag(&["audit", "verify", &state.s("state")]);
+    assert_eq!(verified.1, "ok 0 entries\n");
     let flags = server.admin("GET", "/admin/flags", None).json();
     assert_eq!(
         flags["flags"]["new-checkout"]["defaultServe"]["schedule"]["curve"],
@@ -179,6 +202,24 @@ fn the_kill_switch_publishes_a_version_that_serves_the_off_variant() {
     let killed = server.admin("POST", "/admin/flags/new-checkout/kill", None);
     assert_eq!(killed.status, 200, "{}", killed.text());
     let json = killed.json();
+    let stored = server.admin("GET", "/admin/flags/new-checkout", None);
+    assert_eq!(killed.header("etag"), stored.header("etag"));
+    assert_eq!(json["document"], stored.json());
+    assert_eq!(json["document"]["enabled"], false);
+    assert_eq!(
+        (
+            &json["environment"],
+            &json["kind"],
+            &json["key"],
+            &json["flag"]
+        ),
+        (
+            &json!("production"),
+            &json!("flag"),
+            &json!("new-checkout"),
+            &json!("new-checkout")
+        )
+    );
     assert_eq!(json["changed"], true);
     assert_eq!(json["oldVersion"], server.version);
     let version = json["version"].as_u64().unwrap();
@@ -259,57 +300,6 @@ fn rollouts_and_schedules_are_replaced_keeping_the_unit_of_bucketing() {
 }
 
 #[test]
-fn every_change_is_an_audit_entry_appended_durably_and_listed() {
-    let state = Scratch::new("audit");
-    let server = Server::start(&["--state", &state.s("state"), "--admin-token", TOKEN]);
-    let first = server
-        .admin("POST", "/admin/flags/banner/kill", None)
-        .json();
-    let body = r#"{"variant": "eu-promo", "rule": 0}"#;
-    let second = server
-        .admin("PATCH", "/admin/flags/free-shipping-threshold", Some(body))
-        .json();
-
-    let lines = audit_lines(&state.path("state/audit.jsonl"));
-    assert_eq!(lines.len(), 2);
-    let fingerprint = lines[0]["token"].as_str().unwrap();
-    assert!(
-        fingerprint.starts_with("sha256:") && fingerprint.len() == 23,
-        "{fingerprint}"
-    );
-    let text = std::fs::read_to_string(state.path("state/audit.jsonl")).unwrap();
-    assert!(!text.contains(TOKEN), "the token itself is never written");
-    let at = edgeflag::unstable::time::parse_rfc3339(lines[0]["at"].as_str().unwrap()).unwrap();
-    assert!((now_ms() - at).abs() < 60_000);
-    assert_eq!(
-        lines[0],
-        json!({"prev": null, "at": lines[0]["at"], "source": "admin", "token": fingerprint, "action": "kill",
-            "flag": "banner", "changes": [{"path": "flags.banner.enabled", "old": null, "new": false}],
-            "oldVersion": server.version, "newVersion": first["version"]})
-    );
-    // The second names the first: the SHA-256 of its line as written.
-    let first_line = text.lines().next().unwrap();
-    let hash: String = Sha256::digest(first_line.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    assert_eq!(lines[1]["prev"], hash.as_str());
-    assert_eq!(lines[1]["action"], "patch");
-    assert_eq!(lines[1]["flag"], "free-shipping-threshold");
-    assert_eq!(lines[1]["oldVersion"], first["version"]);
-    assert_eq!(lines[1]["newVersion"], second["version"]);
-    assert_eq!(
-        lines[1]["changes"],
-        json!([{"path": "flags.free-shipping-threshold.rules[0].serve.variant", "old": "members", "new": "eu-promo"}])
-    );
-
-    let listed = server.admin("GET", "/admin/audit", None).json();
-    assert_eq!(listed, Json::Array(lines.clone()));
-    let newest = server.admin("GET", "/admin/audit?limit=1", None).json();
-    assert_eq!(newest, json!([lines[1]]));
-}
-
-#[test]
 fn status_reports_the_version_the_key_and_the_last_publish() {
     let server = Server::start(&[]);
     let status = server.status();
@@ -325,72 +315,17 @@ fn status_reports_the_version_the_key_and_the_last_publish() {
     assert_eq!(status["subscribers"], 0);
     assert_eq!(status["lastRefused"], Json::Null);
     assert_eq!(status["flagsFile"], Json::Null);
-    assert_eq!(status["stateDir"], Json::Null);
+    assert_eq!(
+        status["database"],
+        json!({"location": "SQLite in memory", "available": true, "error": null, "unavailableSince": null})
+    );
+    let environments = status["environments"].as_array().unwrap();
+    assert_eq!(environments.len(), 1);
+    assert_eq!(environments[0]["name"], "production");
+    assert_eq!(environments[0]["default"], true);
+    assert_eq!(environments[0]["version"], server.version);
     let published =
         edgeflag::unstable::time::parse_rfc3339(status["lastPublishedAt"].as_str().unwrap())
             .unwrap();
     assert!((now_ms() - published).abs() < 60_000);
-}
-
-#[test]
-fn audit_verify_checks_the_chain_and_names_the_first_entry_that_was_rewritten() {
-    let state = Scratch::new("audit-verify");
-    let server = Server::start(&["--state", &state.s("state"), "--admin-token", TOKEN]);
-    for flag in ["banner", "new-checkout", "checkout-button-color"] {
-        let killed = server.admin("POST", &format!("/admin/flags/{flag}/kill"), None);
-        assert_eq!(killed.status, 200);
-    }
-    drop(server);
-    let verify = |dir: &str| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_edgeflag"))
-            .args(["audit", "verify", dir])
-            .output()
-            .unwrap();
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
-    let (code, stdout, _) = verify(&state.s("state"));
-    assert_eq!((code, stdout.as_str()), (Some(0), "ok 3 entries\n"));
-
-    // Someone rewrites history: the second entry now says another flag was killed.
-    let path = state.path("state/audit.jsonl");
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(
-        &path,
-        text.replacen("\"flag\":\"new-checkout\"", "\"flag\":\"banner\"", 1),
-    )
-    .unwrap();
-    let (code, stdout, stderr) = verify(&state.s("state"));
-    assert_eq!((code, stdout.as_str()), (Some(1), ""));
-    assert!(
-        stderr.starts_with(&format!(
-            "edgeflag audit verify: {}: entry 3: prev is ",
-            path.display()
-        )),
-        "{stderr}"
-    );
-    // The server says so at start, and the admin API refuses to list a broken history.
-    let restarted = Server::start(&["--state", &state.s("state"), "--admin-token", TOKEN]);
-    assert!(
-        restarted
-            .stderr()
-            .contains("entry 3 breaks the audit chain"),
-        "{}",
-        restarted.stderr()
-    );
-    let listed = restarted.admin("GET", "/admin/audit", None);
-    assert_eq!(listed.status, 500);
-    assert!(listed.text().contains("entry 3"), "{}", listed.text());
-
-    // A torn last line from a crash is reported, not counted.
-    std::fs::write(&path, format!("{text}{{\"prev\":\"ab")).unwrap();
-    let (code, stdout, _) = verify(path.to_str().unwrap());
-    assert_eq!(code, Some(0));
-    assert!(
-        stdout.starts_with("ok 3 entries (and a torn last line of 11 bytes"),
-        "{stdout}"
-    );
 }

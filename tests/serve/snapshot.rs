@@ -23,6 +23,9 @@ fn without_arguments_it_serves_the_signed_example_and_prints_the_key_to_pin() {
         server.banner
     );
     assert!(server.banner.iter().any(|l| l.contains("development key")));
+    assert!(server
+        .banner
+        .contains(&"edgeflag serve: database SQLite in memory (tokens stored: 0)".to_owned()));
     assert!(server.banner.iter().any(|l| l.contains(&format!(
         "serving demo-shop/production version {} from the embedded example",
         server.version

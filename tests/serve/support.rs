@@ -20,7 +20,10 @@ pub(crate) const PATIENCE: Duration = Duration::from_secs(10);
 
 /// The embedded example, as a file the tests can hand to `--flags`.
 pub(crate) fn example_path() -> String {
-    format!("{}/../server/example-flags.json", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/../server/example-flags.json",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 /// A fresh directory under the system's temp dir, removed when the test ends.
@@ -73,7 +76,8 @@ pub(crate) struct Server {
     pub(crate) public_key: String,
     /// The keyid as printed.
     pub(crate) keyid: String,
-    /// The admin token: printed when generated, else the one given.
+    /// The admin token: printed when generated, else the one given (empty: neither, the
+    /// store holds an admin token).
     pub(crate) token: String,
     /// The version served at start.
     pub(crate) version: u64,
@@ -166,7 +170,7 @@ impl Server {
             keyid: banner_value(&banner, "keyid ").unwrap(),
             token: banner_value(&banner, "admin token ")
                 .or(given_token)
-                .unwrap(),
+                .unwrap_or_default(),
             version: banner
                 .iter()
                 .find_map(|l| l.split(" version ").nth(1))
@@ -196,14 +200,57 @@ impl Server {
 
     /// An admin request with the right token.
     pub(crate) fn admin(&self, method: &str, path: &str, body: Option<&str>) -> Response {
-        let auth = format!("Bearer {}", self.token);
-        request(
-            &self.addr,
-            method,
-            path,
-            &[("Authorization", &auth)],
-            body.map(str::as_bytes),
+        self.admin_with(method, path, &[], body)
+    }
+
+    /// An admin request with the right token and more headers (`If-Match`).
+    pub(crate) fn admin_with(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Response {
+        self.admin_as(&self.token, method, path, headers, body)
+    }
+
+    /// An admin request with `token`.
+    pub(crate) fn admin_as(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Response {
+        let auth = format!("Bearer {token}");
+        let mut all = vec![("Authorization", auth.as_str())];
+        all.extend_from_slice(headers);
+        request(&self.addr, method, path, &all, body.map(str::as_bytes))
+    }
+
+    /// `GET /admin/audit` + `query` (`""` or `?...`): the entries, parsed.
+    pub(crate) fn audit(&self, query: &str) -> Vec<Json> {
+        let response = self.admin("GET", &format!("/admin/audit{query}"), None);
+        assert_eq!(response.status, 200, "{}", response.text());
+        response.json().as_array().unwrap().clone()
+    }
+
+    /// `GET /admin/audit?format=jsonl`: the export, exactly the chained lines.
+    pub(crate) fn export(&self) -> String {
+        let response = self.admin("GET", "/admin/audit?format=jsonl", None);
+        assert_eq!(response.status, 200, "{}", response.text());
+        assert_eq!(response.header("content-type"), Some("application/jsonl"));
+        response.text()
+    }
+
+    /// The public key printed for `environment` (the default one's line has no prefix).
+    pub(crate) fn public_key_of(&self, environment: &str) -> String {
+        banner_value(
+            &self.banner,
+            &format!("environment {environment}: public key "),
         )
+        .unwrap_or_else(|| self.public_key.clone())
     }
 
     pub(crate) fn status(&self) -> Json {
@@ -221,18 +268,10 @@ impl Server {
 
     /// Verifies an envelope with the printed key, as a `demo-shop`/`production` client.
     pub(crate) fn verified(&self, envelope: &[u8]) -> (u64, Snapshot) {
-        let policy = TrustPolicy::builder("production")
-            .public_key(PublicKey::parse(&self.public_key).unwrap())
-            .owner("demo-shop")
-            .build()
-            .unwrap();
-        match verify(envelope, &policy, None, now_ms()).unwrap() {
-            Verified::Accepted { snapshot, identity } => {
-                assert_eq!(identity.keyid, self.keyid);
-                (identity.version, snapshot)
-            }
-            Verified::Unchanged(_) => unreachable!("no high-water mark was given"),
-        }
+        let (version, snapshot, keyid) = verified_as(envelope, "production", &self.public_key)
+            .unwrap_or_else(|e| panic!("refused: {e}"));
+        assert_eq!(keyid, self.keyid);
+        (version, snapshot)
     }
 
     /// Sends SIGTERM and waits (at most [`PATIENCE`]) for the exit.
@@ -259,6 +298,56 @@ impl Drop for Server {
             let _ = child.wait();
         }
     }
+}
+
+/// Verifies an envelope as a `demo-shop` client of `environment` pinning `public_key`:
+/// the version, the snapshot and the keyid, or why it was refused.
+pub(crate) fn verified_as(
+    envelope: &[u8],
+    environment: &str,
+    public_key: &str,
+) -> Result<(u64, Snapshot, String), String> {
+    let policy = TrustPolicy::builder(environment)
+        .public_key(PublicKey::parse(public_key).unwrap())
+        .owner("demo-shop")
+        .build()
+        .unwrap();
+    match verify(envelope, &policy, None, now_ms()).map_err(|e| e.to_string())? {
+        Verified::Accepted { snapshot, identity } => {
+            Ok((identity.version, snapshot, identity.keyid))
+        }
+        Verified::Unchanged(_) => unreachable!("no high-water mark was given"),
+    }
+}
+
+/// The payload an envelope signs, parsed (verify the envelope first).
+pub(crate) fn payload(envelope: &[u8]) -> Json {
+    let envelope: Json = serde_json::from_slice(envelope).unwrap();
+    let bytes = edgeflag::unstable::base64::decode(envelope["payload"].as_str().unwrap()).unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+/// Runs `edgeflag ARGS`: the exit code, stdout and stderr.
+pub(crate) fn edgeflag(args: &[&str]) -> (Option<i32>, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_edgeflag"))
+        .env_remove("EDGEFLAG_ADMIN_TOKEN")
+        .env_remove("EDGEFLAG_DATABASE")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+/// A new signing key in DIR (`edgeflag keygen --out DIR`): its file and its public key.
+pub(crate) fn keygen(dir: &str) -> (String, String) {
+    let (code, stdout, stderr) = edgeflag(&["keygen", "--out", dir]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let public_key = stdout.lines().next().unwrap().to_owned();
+    (format!("{dir}/edgeflag.key"), public_key)
 }
 
 /// The lines of a pipe, as they come, on a channel.
@@ -299,11 +388,19 @@ pub(crate) fn save(path: &Path, text: &str) {
     fs::rename(&temp, path).unwrap();
 }
 
-/// The lines of `DIR/audit.jsonl`, each parsed.
-pub(crate) fn audit_lines(path: &Path) -> Vec<Json> {
-    let text = fs::read_to_string(path).unwrap();
+/// The lines of a JSON Lines text (every line complete), each parsed.
+pub(crate) fn jsonl(text: &str) -> Vec<Json> {
     assert!(text.is_empty() || text.ends_with('\n'), "{text:?}");
     text.lines()
         .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The SHA-256 of `line`, hex: what the next audit entry carries as `prev`.
+pub(crate) fn sha256_hex(line: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(line.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
         .collect()
 }

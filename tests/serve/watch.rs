@@ -1,7 +1,7 @@
 //! Watching the `--flags` file: valid edits are published within a second, invalid ones are
 //! refused while the previous version keeps being served, admin changes are written back.
 
-use super::support::{audit_lines, eventually, example_path, save, Scratch, Server};
+use super::support::{eventually, example_path, save, Scratch, Server};
 use serde_json::Value as Json;
 use std::fs;
 use std::time::{Duration, Instant};
@@ -56,11 +56,16 @@ fn a_valid_edit_of_the_flags_file_is_published_within_a_second() {
         Some("Black Friday week: 25% off everything")
     );
 
-    let audit = audit_lines(&scratch.path("state/audit.jsonl"));
+    let audit = server.audit("");
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0]["source"], "file");
     assert_eq!(audit[0]["action"], "reload");
     assert_eq!(audit[0]["token"], Json::Null);
+    assert_eq!(audit[0]["environment"], "production");
+    assert_eq!(
+        (&audit[0]["kind"], &audit[0]["key"]),
+        (&Json::Null, &Json::Null)
+    );
     assert_eq!(audit[0]["newVersion"], version);
     assert_eq!(
         audit[0]["changes"][0]["path"],

@@ -47,11 +47,6 @@ pub(crate) fn digest(line: &[u8]) -> String {
         .collect()
 }
 
-/// Whether `line` is a JSON object (the parser also checks it is UTF-8).
-pub(super) fn is_entry(line: &[u8]) -> bool {
-    matches!(parse(line, &ENTRY_LIMITS), Ok(Value::Object(_)))
-}
-
 /// Checks every complete line of a log's `bytes`: a JSON object whose `prev` is the hash of
 /// the line before it.
 pub fn check(bytes: &[u8]) -> Result<Checked, Broken> {

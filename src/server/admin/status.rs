@@ -1,0 +1,256 @@
+//! What the admin API reports: `GET /admin/status` (every environment's version and key, the
+//! store's health, the last refused change), `GET /admin/environments`, an environment's
+//! whole document (`GET /admin/flags`, `GET /admin/environments/{env}`), and the audit trail
+//! (`GET /admin/audit?env=&flag=&token=&limit=&format=jsonl`).
+
+use super::allow;
+use super::query::Query;
+use super::reply::{bad_request, refused};
+use crate::app::App;
+use crate::change::{assemble, ChangeError};
+use crate::respond::{error, json, json_text};
+use crate::store::{self, AuditFilter, Role};
+use crate::template::instant;
+use crate::token::Principal;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use edgeflag::{Number, Value};
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, PoisonError};
+
+/// One environment as status and the environment list show it.
+fn environment_value(app: &App, name: &str) -> Value {
+    let Some(environment) = app.environment(name) else {
+        return Value::Null;
+    };
+    let current = environment.current();
+    let key = &environment.key;
+    Value::Object(vec![
+        ("name".into(), Value::from(name)),
+        (
+            "default".into(),
+            Value::Bool(app.default_environment().is_some_and(|d| d.name == name)),
+        ),
+        (
+            "version".into(),
+            Value::Number(Number::from_u64(current.version)),
+        ),
+        ("owner".into(), Value::from(current.owner.as_str())),
+        ("issuedAt".into(), instant(current.issued_at)),
+        ("expiresAt".into(), instant(current.expires_at)),
+        ("lastPublishedAt".into(), instant(current.published_at)),
+        ("etag".into(), Value::from(current.etag.as_str())),
+        ("keyid".into(), Value::from(key.keyid().as_str())),
+        (
+            "publicKey".into(),
+            Value::from(key.public_key().to_string().as_str()),
+        ),
+    ])
+}
+
+/// `GET /admin/status` (a token restricted to some environments sees only theirs).
+pub(crate) async fn status(
+    State(app): State<Arc<App>>,
+    Extension(who): Extension<Principal>,
+) -> Response {
+    // The default environment's fields come first, where the first admin API had them.
+    let mut members = match app
+        .default_environment()
+        .filter(|d| who.may_use(&d.name))
+        .map(|d| environment_value(&app, &d.name))
+    {
+        Some(Value::Object(members)) => members
+            .into_iter()
+            .filter(|(k, _)| !matches!(&**k, "name" | "default"))
+            .collect(),
+        _ => Vec::new(),
+    };
+    if let Some(default) = app.default_environment().filter(|d| who.may_use(&d.name)) {
+        members.insert(
+            2,
+            ("environment".into(), Value::from(default.name.as_str())),
+        );
+    }
+    let health = app.health();
+    let refused = app
+        .last_refused
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()
+        .map_or(Value::Null, |r| {
+            Value::Object(vec![
+                ("at".into(), instant(r.at)),
+                ("source".into(), Value::from(r.source)),
+                ("environment".into(), Value::from(r.environment.as_str())),
+                ("error".into(), Value::from(r.error.as_str())),
+            ])
+        });
+    let database = Value::Object(vec![
+        (
+            "location".into(),
+            Value::from(app.store.location().display().as_str()),
+        ),
+        ("available".into(), Value::Bool(health.outage.is_none())),
+        (
+            "error".into(),
+            health
+                .outage
+                .as_ref()
+                .map_or(Value::Null, |(e, _)| Value::from(e.as_str())),
+        ),
+        (
+            "unavailableSince".into(),
+            health
+                .outage
+                .as_ref()
+                .map_or(Value::Null, |(_, since)| instant(*since)),
+        ),
+    ]);
+    let path =
+        |p: Option<&std::path::Path>| p.map_or(Value::Null, |p| Value::from(&*p.to_string_lossy()));
+    members.extend([
+        (
+            "subscribers".into(),
+            Value::Number(Number::from_u64(
+                app.subscribers.load(Ordering::Relaxed) as u64
+            )),
+        ),
+        ("flagsFile".into(), path(app.flags_path.as_deref())),
+        (
+            "flagsFileRefused".into(),
+            Value::Bool(app.flags_file().refused),
+        ),
+        ("database".into(), database),
+        (
+            "environments".into(),
+            Value::Array(
+                app.environments
+                    .iter()
+                    .filter(|e| who.may_use(&e.name))
+                    .map(|e| environment_value(&app, &e.name))
+                    .collect(),
+            ),
+        ),
+        ("lastRefused".into(), refused),
+    ]);
+    json(StatusCode::OK, &Value::Object(members))
+}
+
+/// `GET /admin/environments`: the environments this token may see.
+pub(crate) async fn environments(
+    State(app): State<Arc<App>>,
+    Extension(who): Extension<Principal>,
+) -> Response {
+    let list: Vec<Value> = app
+        .environments
+        .iter()
+        .filter(|e| who.may_use(&e.name))
+        .map(|e| environment_value(&app, &e.name))
+        .collect();
+    json(
+        StatusCode::OK,
+        &Value::Object(vec![("environments".into(), Value::Array(list))]),
+    )
+}
+
+/// `GET /admin/flags` and `GET /admin/environments/{env}`: the whole flags document.
+pub(crate) async fn document(
+    State(app): State<Arc<App>>,
+    Extension(who): Extension<Principal>,
+    params: Option<Path<HashMap<String, String>>>,
+) -> Response {
+    let name = match params.as_ref().and_then(|p| p.0.get("env").cloned()) {
+        Some(name) => name,
+        None => app
+            .default_environment()
+            .map(|e| e.name.clone())
+            .unwrap_or_default(),
+    };
+    if app.environment(&name).is_none() {
+        return error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            &format!("no environment \"{name}\""),
+            None,
+        );
+    }
+    if let Err(response) = allow(&who, Role::Reader, Some(&name)) {
+        return response;
+    }
+    let pool = app.store.pool();
+    let rows = match store::environments::list(pool).await {
+        Ok(rows) => rows,
+        Err(e) => return refused(&ChangeError::Store(e)),
+    };
+    let Some(row) = rows.into_iter().find(|r| r.name == name) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            &format!("no environment \"{name}\""),
+            None,
+        );
+    };
+    match store::definitions::load(pool, &name, false).await {
+        Ok(stored) => json(StatusCode::OK, &assemble(&row, &stored).to_template()),
+        Err(e) => refused(&ChangeError::Store(e)),
+    }
+}
+
+/// `GET /admin/audit?env=&flag=&token=&limit=&format=jsonl`: the entries, oldest first
+/// (with `limit`, the newest N), as a JSON array or as JSON Lines (the export, which
+/// `edgeflag audit verify` checks). A token restricted to some environments sees theirs.
+pub(crate) async fn audit(
+    State(app): State<Arc<App>>,
+    Extension(who): Extension<Principal>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let query = match Query::parse(raw.as_deref(), &["env", "flag", "token", "limit", "format"]) {
+        Ok(q) => q,
+        Err(b) => return bad_request(&b),
+    };
+    let limit = match query.number("limit") {
+        Ok(limit) => limit,
+        Err(b) => return bad_request(&b),
+    };
+    let jsonl = match query.get("format") {
+        None | Some("json") => false,
+        Some("jsonl") => true,
+        Some(other) => {
+            return bad_request(&crate::patch::bad(
+                "format",
+                format!("expected json or jsonl, found \"{other}\""),
+            ))
+        }
+    };
+    if let Some(env) = query.get("env") {
+        if let Err(response) = allow(&who, Role::Reader, Some(env)) {
+            return response;
+        }
+    }
+    let filter = AuditFilter {
+        environment: query.get("env").map(str::to_owned),
+        environments: who.environments.clone(),
+        flag: query.get("flag").map(str::to_owned),
+        token: query.get("token").map(str::to_owned),
+        limit,
+    };
+    match store::audit::list(app.store.pool(), &filter).await {
+        Ok(rows) if jsonl => {
+            let mut text = String::new();
+            for row in rows {
+                text.push_str(&row.line);
+                text.push('\n');
+            }
+            ([(CONTENT_TYPE, "application/jsonl")], text).into_response()
+        }
+        Ok(rows) => {
+            let lines: Vec<&str> = rows.iter().map(|r| r.line.as_str()).collect();
+            json_text(StatusCode::OK, format!("[{}]", lines.join(",")))
+        }
+        Err(e) => refused(&ChangeError::Store(e)),
+    }
+}

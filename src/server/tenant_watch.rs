@@ -1,0 +1,100 @@
+//! Re-reading the tenant query: every `--tenant-poll`, and on PostgreSQL at once when the
+//! installed triggers notify (a table the query reads changed). A new result is published
+//! to every environment through the change path (unchanged results publish nothing: the
+//! store is compared, so replicas publish a change once).
+
+use crate::app::App;
+use crate::change::{Actor, Request};
+use crate::edit::Edit;
+use crate::store::{Dialect, Location};
+use crate::tenants::CHANNEL;
+use crate::{log, now_ms};
+use sqlx::postgres::PgListener;
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// Re-reads the tenant query until the server shuts down.
+pub(crate) async fn run(app: Arc<App>) {
+    let Some((query, poll)) = app.tenants.clone() else {
+        return;
+    };
+    let notified = Arc::new(Notify::new());
+    if let (Dialect::Postgres, Location::Postgres(url)) =
+        (app.store.dialect(), app.store.location())
+    {
+        tokio::spawn(listen(url.clone(), notified.clone(), app.clone()));
+    }
+    let mut shutdown = app.shutdown_signal();
+    let mut last_error = None;
+    loop {
+        tokio::select! {
+            _ = shutdown.changed() => return,
+            () = notified.notified() => {}
+            () = tokio::time::sleep(poll) => {}
+        }
+        let flags = match query.read().await {
+            Ok(flags) => flags,
+            Err(error) => {
+                if last_error.as_ref() != Some(&error) {
+                    log(&format!("{error}; the tenant flags stay as published"));
+                    last_error = Some(error);
+                }
+                continue;
+            }
+        };
+        last_error = None;
+        let edit = Edit::Tenants(flags);
+        for environment in &app.environments {
+            let request = Request {
+                edit: &edit,
+                if_match: None,
+                actor: Actor {
+                    source: "tenants",
+                    token: None,
+                },
+                now: now_ms(),
+                dry_run: false,
+                base: None,
+                scheduled: None,
+            };
+            match app.change(&environment.name, request).await {
+                Ok(outcome) if outcome.changed => log(&format!(
+                    "{}: tenant flags changed: published version {}",
+                    environment.name, outcome.version
+                )),
+                Ok(_) => {}
+                Err(error) => log(&format!(
+                    "{}: tenant flags refused: {error}",
+                    environment.name
+                )),
+            }
+        }
+    }
+}
+
+/// Listens for the triggers' notifications, reconnecting after a failure.
+async fn listen(url: String, notified: Arc<Notify>, app: Arc<App>) {
+    let mut shutdown = app.shutdown_signal();
+    loop {
+        let listener = async {
+            let mut listener = PgListener::connect(&url).await?;
+            listener.listen(CHANNEL).await?;
+            // A change made before the listening began is read now.
+            notified.notify_one();
+            loop {
+                listener.recv().await?;
+                notified.notify_one();
+            }
+            #[allow(unreachable_code)]
+            Ok::<(), sqlx::Error>(())
+        };
+        tokio::select! {
+            _ = shutdown.changed() => return,
+            _ = listener => {}
+        }
+        tokio::select! {
+            _ = shutdown.changed() => return,
+            () = tokio::time::sleep(crate::sync::POLL) => {}
+        }
+    }
+}
