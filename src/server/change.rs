@@ -15,10 +15,11 @@
 use crate::audit::Entry;
 use crate::document::{Document, Header};
 use crate::edit::{apply_edit, Edit, Refused};
-use crate::files::{mode_or, write_atomic};
+use crate::files::{mode_or, stage, Staged};
 use crate::publisher::{Published, Publisher};
 use crate::store::{self, Definition, EnvironmentRow, Kind, Store, StoreError, Tx};
 use crate::template::{self, Change};
+use crate::tenants::is_tenant_flag;
 use edgeflag::envelope::SigningKey;
 use edgeflag::lint::Warning;
 use edgeflag::Value;
@@ -63,7 +64,7 @@ pub(crate) enum ChangeError {
     /// The result would not load in clients (422): the load error.
     Invalid(String),
     /// The `--flags` file holds an edit not yet published, or a refused one (409).
-    FileConflict(String),
+    Conflict(String),
     /// The store failed.
     Store(StoreError),
     /// The `--flags` file could not be written (500).
@@ -84,7 +85,7 @@ impl std::fmt::Display for ChangeError {
             ) => f.write_str(m),
             ChangeError::Refused(Refused::Stale { .. }) => f.write_str("stale If-Match"),
             ChangeError::Refused(Refused::Bad(b)) => write!(f, "{}: {}", b.field, b.message),
-            ChangeError::Invalid(m) | ChangeError::FileConflict(m) | ChangeError::Io(m) => {
+            ChangeError::Invalid(m) | ChangeError::Conflict(m) | ChangeError::Io(m) => {
                 f.write_str(m)
             }
             ChangeError::Store(e) => write!(f, "{e}"),
@@ -183,7 +184,14 @@ pub(crate) async fn run(
     let definition =
         |document: &Document| edited.and_then(|(k, key)| document.get(k, key)).cloned();
     if after == before && !matches!(request.edit, Edit::Resign) {
-        tx.rollback().await.map_err(StoreError::from)?;
+        match request.scheduled {
+            // A scheduled change that finds nothing to change is done: its claim stays.
+            Some(id) if !request.dry_run => {
+                store::scheduled::claim_result(&mut tx, id, "applied: nothing to change").await?;
+                tx.commit().await.map_err(StoreError::from)?;
+            }
+            _ => tx.rollback().await.map_err(StoreError::from)?,
+        }
         let mut outcome = unchanged(&before, target.served, None);
         outcome.after = definition(&after);
         return Ok((outcome, None));
@@ -235,11 +243,39 @@ pub(crate) async fn run(
         store::audit::append(&mut tx, &entry).await?;
     }
     target.store.notify(&mut tx, target.environment).await?;
-    let file_hash = match target.write_back {
-        Some(path) if outcome.changed => Some(write_back(path, &outcome.documents.1)?),
+    let staged = match target.write_back {
+        Some(path) if outcome.changed => Some(stage_write_back(path, &after)?),
         _ => None,
     };
-    tx.commit().await.map_err(StoreError::from)?;
+    // From here on nothing may cancel half of it (a client that goes away drops the request's
+    // future): the commit and the file's rename run to the end in a task of their own.
+    let environment = target.environment.to_owned();
+    let committed = tokio::spawn(async move {
+        if let Err(error) = tx.commit().await {
+            if let Some((staged, _)) = staged {
+                staged.abandon();
+            }
+            return Err(ChangeError::Store(StoreError::from(error)));
+        }
+        let Some((staged, hash)) = staged else {
+            return Ok(None);
+        };
+        match staged.finish() {
+            Ok(()) => Ok(Some(hash)),
+            Err(e) => {
+                // Committed, so published; the file keeps its previous contents until the
+                // next change of this environment writes it again.
+                crate::log(&format!(
+                    "{environment}: published, but the --flags file could not be written back: {}",
+                    crate::exit::io_reason(&e)
+                ));
+                Ok(None)
+            }
+        }
+    });
+    let file_hash = committed
+        .await
+        .map_err(|_| ChangeError::Io("the commit task failed".to_owned()))??;
     outcome.published = Some(published);
     Ok((outcome, file_hash))
 }
@@ -270,7 +306,7 @@ async fn check_base(tx: &mut Tx, environment: &str, base: Base<'_>) -> Result<()
             .await?
             .map_or(0, |s| s.version);
         if newest != expected {
-            return Err(ChangeError::FileConflict(format!(
+            return Err(ChangeError::Conflict(format!(
                 "{name} changed since the diff was made (version {newest}, base {expected}); \
                  make the diff again"
             )));
@@ -363,19 +399,22 @@ async fn write_definitions(
     Ok(())
 }
 
-/// Writes `template` to the `--flags` file (through a symlink to the file it names: a rename
-/// would replace the link), and answers the hash of what was written.
-fn write_back(path: &Path, template: &Value) -> Result<[u8; 32], ChangeError> {
-    let text = template::pretty(template);
+/// Stages `document` for the `--flags` file (through a symlink to the file it names: a
+/// rename would replace the link), without the flags made from columns (the query is their
+/// source, not the file); answers the staged write and the hash of what it writes.
+fn stage_write_back(path: &Path, document: &Document) -> Result<(Staged, [u8; 32]), ChangeError> {
+    let mut document = document.clone();
+    document.flags.retain(|(_, flag)| !is_tenant_flag(flag));
+    let text = template::pretty(&document.to_template());
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    write_atomic(&target, text.as_bytes(), mode_or(&target, 0o644)).map_err(|e| {
+    let staged = stage(&target, text.as_bytes(), mode_or(&target, 0o644)).map_err(|e| {
         ChangeError::Io(format!(
             "{}: cannot write: {}",
             path.display(),
             crate::exit::io_reason(&e)
         ))
     })?;
-    Ok(Sha256::digest(text.as_bytes()).into())
+    Ok((staged, Sha256::digest(text.as_bytes()).into()))
 }
 
 /// A new environment's row: its header from `document`, and a version floor.
@@ -411,11 +450,11 @@ impl crate::app::App {
         let is_file_environment = self
             .default_environment()
             .is_some_and(|d| d.name == environment);
-        // The file's own edits are not written back to it; every other change of its
-        // environment is, so the file stays the source of truth.
+        // Admin and scheduled changes of the file's environment are written back to it (and
+        // refused while it holds an edit not yet published), so the file stays the source of
+        // truth; its own edits, re-signing and tenant flags are not.
         let write_back = match (&self.flags_path, request.actor.source) {
-            (Some(_), "file") => None,
-            (Some(path), _) if is_file_environment && !request.dry_run => {
+            (Some(path), "admin" | "schedule") if is_file_environment && !request.dry_run => {
                 self.check_flags_file(path)?;
                 Some(path.as_path())
             }
@@ -462,14 +501,14 @@ impl crate::app::App {
     fn check_flags_file(&self, path: &Path) -> Result<(), ChangeError> {
         let file = self.flags_file();
         if file.refused {
-            return Err(ChangeError::FileConflict(format!(
+            return Err(ChangeError::Conflict(format!(
                 "{} holds a change that was refused; fix or revert it first",
                 path.display()
             )));
         }
         let on_disk: Option<[u8; 32]> = std::fs::read(path).ok().map(|b| Sha256::digest(b).into());
         if on_disk != file.hash {
-            return Err(ChangeError::FileConflict(format!(
+            return Err(ChangeError::Conflict(format!(
                 "{} changed on disk and is about to be published; retry after it is",
                 path.display()
             )));

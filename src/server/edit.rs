@@ -48,10 +48,13 @@ pub(crate) enum Edit {
     },
     /// A new document as a whole (the `--flags` file changed).
     Document(Document),
-    /// Definitions promoted from another environment (the whole new document).
+    /// Definitions promoted from another environment, merged into the document as it is
+    /// when the change runs (so a concurrent change of another flag is kept).
     Promote {
-        /// The new document.
-        document: Document,
+        /// The flags, as the source has them.
+        flags: Vec<(String, Value)>,
+        /// The segments they use, as the source has them.
+        segments: Vec<(String, Value)>,
     },
     /// The flags made from database columns (`--tenant-flags`), as the query now makes them.
     Tenants(Vec<(String, Value)>),
@@ -182,7 +185,23 @@ pub(crate) fn apply_edit(
                 .remove(*kind, key)
                 .ok_or_else(|| missing(*kind, key))?;
         }
-        Edit::Document(new) | Edit::Promote { document: new, .. } => {
+        Edit::Promote { flags, segments } => {
+            if let Some((key, _)) = flags
+                .iter()
+                .find(|(key, _)| document.get(Kind::Flag, key).is_some_and(is_tenant_flag))
+            {
+                return Err(Refused::Managed(format!(
+                    "flag \"{key}\" is made from the database column of the same name (--tenant-flags); it is not promoted"
+                )));
+            }
+            for (key, segment) in segments {
+                document.set(Kind::Segment, key, segment.clone());
+            }
+            for (key, flag) in flags {
+                document.set(Kind::Flag, key, flag.clone());
+            }
+        }
+        Edit::Document(new) => {
             // Flags made from columns are not the document's to drop or redefine.
             let kept: Vec<(String, Value)> = document
                 .flags

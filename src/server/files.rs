@@ -1,6 +1,7 @@
-//! Crash-safe file writes: every state file (and the flags file, when admin changes are
-//! written back) is replaced atomically, so a reader — or a restart after `kill -9` — sees
-//! either the old contents or the new, never a torn mix.
+//! Crash-safe file writes: the `--flags` file, when admin changes are written back, is
+//! replaced atomically, so a reader — or a restart after `kill -9` — sees either the old
+//! contents or the new, never a torn mix. The write is staged (temp file, `fsync`) before the
+//! change commits and renamed into place after.
 //!
 //! The recipe: write a temp file in the same directory (a rename is only atomic within one
 //! file system), `fsync` it (so the rename cannot land before the data), rename it over the
@@ -35,10 +36,35 @@ fn parent_dir(path: &Path) -> PathBuf {
     }
 }
 
-/// Replaces `path` with `bytes` atomically and durably (see the module docs). `mode` is the
-/// file's permission bits; the temp file has them from its creation, so the contents are
-/// never more readable than the target will be.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+/// A file's new contents, written and `fsync`ed beside it, not yet in its place: the first
+/// half of an atomic replacement, for a write that must wait for something else (a commit).
+#[derive(Debug)]
+pub(crate) struct Staged {
+    /// The temp file.
+    temp: PathBuf,
+    /// Where it goes.
+    path: PathBuf,
+}
+
+impl Staged {
+    /// Renames the temp file into place, durably.
+    pub(crate) fn finish(self) -> io::Result<()> {
+        let renamed =
+            fs::rename(&self.temp, &self.path).and_then(|()| sync_dir(&parent_dir(&self.path)));
+        if renamed.is_err() {
+            let _ = fs::remove_file(&self.temp);
+        }
+        renamed
+    }
+
+    /// Removes the temp file: the write is abandoned.
+    pub(crate) fn abandon(self) {
+        let _ = fs::remove_file(&self.temp);
+    }
+}
+
+/// Writes `bytes` to a temp file beside `path` (mode `mode`), `fsync`ed.
+pub(crate) fn stage(path: &Path, bytes: &[u8], mode: u32) -> io::Result<Staged> {
     let temp = temp_path(path)?;
     let written = (|| {
         let mut file = OpenOptions::new()
@@ -51,17 +77,17 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<(
         // and a stale temp file keeps its old mode.
         file.set_permissions(Permissions::from_mode(mode))?;
         file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&temp, path)?;
-        sync_dir(&parent_dir(path))
+        file.sync_all()
     })();
-    if written.is_err() {
-        // Nothing half-written may stay behind; after a successful rename there is no temp
-        // file left and this does nothing.
+    if let Err(e) = written {
+        // Nothing half-written may stay behind.
         let _ = fs::remove_file(&temp);
+        return Err(e);
     }
-    written
+    Ok(Staged {
+        temp,
+        path: path.to_path_buf(),
+    })
 }
 
 /// `fsync`s a directory, which makes the creation, rename or removal of its entries durable.
@@ -102,8 +128,8 @@ mod tests {
     fn an_atomic_write_replaces_the_file_and_leaves_no_temp_file() {
         let dir = scratch("files-replace");
         let target = dir.join("version");
-        write_atomic(&target, b"1\n", 0o644).unwrap();
-        write_atomic(&target, b"2\n", 0o600).unwrap();
+        stage(&target, b"1\n", 0o644).unwrap().finish().unwrap();
+        stage(&target, b"2\n", 0o600).unwrap().finish().unwrap();
         assert_eq!(fs::read(&target).unwrap(), b"2\n");
         assert_eq!(
             fs::metadata(&target).unwrap().permissions().mode() & 0o777,

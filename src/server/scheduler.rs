@@ -126,8 +126,13 @@ async fn apply(app: &App, row: &ScheduledRow) {
         )),
         // Applied by another replica, or cancelled meanwhile.
         Err(ChangeError::Refused(Refused::NotFound(m))) if m.contains("no longer pending") => {}
-        // Tried again at the next poll.
-        Err(ChangeError::Store(StoreError::Unavailable(_))) => {}
+        // Tried again at the next poll: the store is away, the --flags file holds an edit
+        // about to be published, or the file could not be written.
+        Err(
+            ChangeError::Store(StoreError::Unavailable(_))
+            | ChangeError::Conflict(_)
+            | ChangeError::Io(_),
+        ) => {}
         Err(error) => failed(app, row, &error.to_string()).await,
     }
 }

@@ -140,6 +140,15 @@ pub(crate) fn load(args: &ServeArgs) -> Result<Loaded, Failure> {
     }
     let operator = operator(args)?;
     let location = location(args.database.as_deref(), args.state.as_deref())?;
+    if let (Some(_), Location::Postgres(_)) = (&args.flags, &location) {
+        // Each replica would write back to its own copy of the file, and an outdated copy
+        // would be published by its replica's next start: with replicas, the database is the
+        // source of truth.
+        return Err(Failure::usage(
+            "--flags",
+            "not with a PostgreSQL --database (replicas share the store, not a file); import the file once with POST /admin/promote or PUT, or serve it with SQLite",
+        ));
+    }
     let publisher = Publisher::new(args.expires_in);
     let flags = match &args.flags {
         Some(path) => {
@@ -402,7 +411,11 @@ async fn tenant_flags(
         .map_err(|e| Failure::new(Exit::Refused, e))?;
     let keys: Vec<String> = flags.iter().map(|(k, _)| k.clone()).collect();
     if let Some(document) = file {
-        let defined = document.flags.iter().map(|(k, _)| k.as_str());
+        let defined = document
+            .flags
+            .iter()
+            .filter(|(_, flag)| !is_tenant_flag(flag))
+            .map(|(k, _)| k.as_str());
         if let Some(key) = conflicts(&keys, defined).first() {
             return Err(Failure::refused(
                 "--tenant-flags",

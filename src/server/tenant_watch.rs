@@ -6,9 +6,11 @@
 use crate::app::App;
 use crate::change::{Actor, Request};
 use crate::edit::Edit;
-use crate::store::{Dialect, Location};
+use crate::store::{self, Dialect, Kind, Location};
+use crate::tenants::is_tenant_flag;
 use crate::tenants::CHANNEL;
 use crate::{log, now_ms};
+use edgeflag::Value;
 use sqlx::postgres::PgListener;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -43,8 +45,15 @@ pub(crate) async fn run(app: Arc<App>) {
             }
         };
         last_error = None;
-        let edit = Edit::Tenants(flags);
+        let edit = Edit::Tenants(flags.clone());
         for environment in &app.environments {
+            // Compared with the store first (a read): an unchanged result costs no write
+            // transaction, and a replica that read an older result than the store has now
+            // does not publish it over the newer one.
+            if stored_tenant_flags(&app, &environment.name).await.as_ref() == Some(&sorted(&flags))
+            {
+                continue;
+            }
             let request = Request {
                 edit: &edit,
                 if_match: None,
@@ -70,6 +79,27 @@ pub(crate) async fn run(app: Arc<App>) {
             }
         }
     }
+}
+
+/// The tenant flags `environment` has in the store, sorted by key (`None`: unreadable).
+async fn stored_tenant_flags(app: &App, environment: &str) -> Option<Vec<(String, Value)>> {
+    let stored = store::definitions::load(app.store.pool(), environment, false)
+        .await
+        .ok()?;
+    Some(sorted(
+        &stored
+            .into_iter()
+            .filter(|d| d.kind == Kind::Flag && is_tenant_flag(&d.document))
+            .map(|d| (d.key, d.document))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// `flags` sorted by key.
+fn sorted(flags: &[(String, Value)]) -> Vec<(String, Value)> {
+    let mut flags = flags.to_vec();
+    flags.sort_by(|a, b| a.0.cmp(&b.0));
+    flags
 }
 
 /// Listens for the triggers' notifications, reconnecting after a failure.

@@ -26,6 +26,12 @@ pub(crate) async fn run(command: &TokenCommand) -> CliResult {
                     "expected reader, editor or admin",
                 ));
             };
+            if matches!(args.name.as_str(), "operator" | "generated") {
+                return Err(Failure::usage(
+                    format_args!("--name {}", args.name),
+                    "reserved: the audit trail names the operator's token so",
+                ));
+            }
             if !valid_name(&args.name) {
                 return Err(Failure::usage(
                     format_args!("--name {}", args.name),

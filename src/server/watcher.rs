@@ -13,6 +13,7 @@ use crate::app::{App, Refusal};
 use crate::change::{Actor, ChangeError, Request};
 use crate::document::Document;
 use crate::edit::Edit;
+use crate::store::StoreError;
 use crate::template;
 use crate::{log, now_ms};
 use sha2::{Digest, Sha256};
@@ -53,6 +54,8 @@ struct Watch {
     refused: Option<[u8; 32]>,
     /// The file could not be read at the last poll (said once, not every poll).
     unreadable: bool,
+    /// Contents waiting for the database to come back (said once).
+    waiting: Option<[u8; 32]>,
 }
 
 /// Polls the `--flags` file until the server shuts down.
@@ -161,15 +164,26 @@ async fn publish(app: &App, path: &Path, bytes: &[u8], hash: [u8; 32], watch: &m
                 base: None,
                 scheduled: None,
             };
-            app.change(&environment.name, request)
-                .await
-                .map_err(|e| match e {
-                    ChangeError::Invalid(m) => m,
-                    other => other.to_string(),
-                })
+            match app.change(&environment.name, request).await {
+                Ok(outcome) => Ok(outcome),
+                Err(ChangeError::Store(StoreError::Unavailable(error))) => {
+                    // Not the file's fault: tried again at the next polls, said once.
+                    if watch.waiting != Some(hash) {
+                        watch.waiting = Some(hash);
+                        log(&format!(
+                            "{}: waiting for the database to publish it: {error}",
+                            path.display()
+                        ));
+                    }
+                    return;
+                }
+                Err(ChangeError::Invalid(m)) => Err(m),
+                Err(other) => Err(other.to_string()),
+            }
         }
         Err(error) => Err(error),
     };
+    watch.waiting = None;
     match result {
         Ok(outcome) => {
             let mut file = app.flags_file();

@@ -185,3 +185,18 @@ fn during_a_database_outage_replicas_serve_what_they_have_and_refuse_writes() {
     });
     assert_ne!(snapshot(&a), served, "serving a new version");
 }
+
+#[test]
+fn a_flags_file_is_refused_with_a_shared_postgres_store() {
+    let Some(pg) = Postgres::start() else { return };
+    let url = pg.database("file");
+    let example = super::support::example_path();
+    let (code, stderr) = Server::try_start(&["--database", &url, "--flags", &example])
+        .err()
+        .expect("--flags with PostgreSQL must not start");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--flags: not with a PostgreSQL --database"),
+        "{stderr}"
+    );
+}

@@ -72,3 +72,42 @@ fn a_pending_change_can_be_cancelled_once_and_a_bad_instant_is_refused() {
     assert_eq!(bad.status, 400);
     assert_eq!(bad.json()["field"], "at");
 }
+
+#[test]
+fn a_scheduled_change_with_nothing_left_to_change_is_done_not_retried() {
+    let server = Server::start(&[]);
+    let body = format!(r#"{{"at": "{}"}}"#, in_ms(1_000));
+    let scheduled = server.admin("POST", "/admin/flags/new-checkout/kill", Some(&body));
+    assert_eq!(scheduled.status, 202, "{}", scheduled.text());
+    // Killed by hand first: at its instant the scheduled kill finds nothing to change.
+    assert_eq!(
+        server
+            .admin("POST", "/admin/flags/new-checkout/kill", None)
+            .status,
+        200
+    );
+    let version = server.served_version();
+    eventually("the scheduled change is done", || {
+        let all = server
+            .admin("GET", "/admin/scheduled?all=true", None)
+            .json();
+        all["scheduled"][0]["state"] == "applied"
+    });
+    let all = server
+        .admin("GET", "/admin/scheduled?all=true", None)
+        .json();
+    assert_eq!(all["scheduled"][0]["result"], "applied: nothing to change");
+    assert_eq!(
+        server.served_version(),
+        version,
+        "nothing was published for it"
+    );
+    // An instant well past is a mistake, not "now".
+    let past = server.admin(
+        "POST",
+        "/admin/flags/new-checkout/kill",
+        Some(r#"{"at": "2020-01-01T00:00:00Z"}"#),
+    );
+    assert_eq!(past.status, 400, "{}", past.text());
+    assert_eq!(past.json()["field"], "at");
+}

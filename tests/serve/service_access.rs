@@ -88,7 +88,7 @@ fn a_promotion_diffs_staging_against_production_then_applies_on_that_base() {
         (200, &json!("unchanged"))
     );
     let (status, unknown) = promote(&server, &json!({"from": "staging", "to": "qa"}));
-    assert_eq!((status, &unknown["field"]), (400, &json!("to")));
+    assert_eq!((status, &unknown["field"]), (404, &json!("to")));
 }
 
 /// `edgeflag serve token create --name NAME --role ROLE [--env ENV] --state DIR`: the token.
@@ -119,6 +119,12 @@ fn named_tokens_act_within_their_role_and_environments_until_revoked() {
     let keys = Keys::new(&scratch);
     let state = scratch.s("state");
     let ci = create_token(&state, "ci", "editor", Some("staging"));
+    // The audit trail's names for the operator's token cannot be taken.
+    let (code, _, stderr) = edgeflag(&[
+        "serve", "token", "create", "--name", "operator", "--role", "admin", "--state", &state,
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("reserved"), "{stderr}");
     let viewer = create_token(&state, "viewer", "reader", None);
     let (code, listed, _) = edgeflag(&["serve", "token", "list", "--state", &state]);
     assert_eq!(code, Some(0));

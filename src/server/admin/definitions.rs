@@ -41,6 +41,9 @@ use edgeflag::{Limits, Number, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// How far in the past an `at` may be and still be applied at once (clock skew).
+const PAST_GRACE_MS: i64 = 5_000;
+
 /// How many generated contexts a dry run's preview evaluates.
 const PREVIEW_SAMPLE: usize = 1_000;
 
@@ -396,6 +399,14 @@ async fn run(
         Ok(options) => options,
         Err(b) => return bad_request(&b),
     };
+    // A few seconds of clock skew apply now; an instant well past is a mistake (a time zone
+    // slip), not a request to change production at once.
+    if let Some(at) = at.filter(|at| *at < now_ms() - PAST_GRACE_MS) {
+        return bad_request(&bad(
+            "at",
+            format!("{} is in the past", edgeflag::unstable::time::Rfc3339(at)),
+        ));
+    }
     if let Some(at) = at.filter(|at| *at > now_ms() && !dry_run) {
         return super::scheduled::schedule(app, who, &environment, &edit, at).await;
     }

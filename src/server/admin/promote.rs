@@ -13,7 +13,6 @@ use super::allow;
 use super::reply::{bad_request, refused};
 use crate::app::App;
 use crate::change::{assemble, Actor, Base, ChangeError, Request};
-use crate::document::Document;
 use crate::edit::Edit;
 use crate::now_ms;
 use crate::patch::{bad, BadRequest};
@@ -147,7 +146,12 @@ pub(crate) async fn promote(
     };
     for (side, name) in [("from", &promotion.from), ("to", &promotion.to)] {
         if app.environment(name).is_none() {
-            return bad_request(&bad(side, format!("no environment \"{name}\"")));
+            return error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                &format!("{side}: no environment \"{name}\""),
+                Some(side),
+            );
         }
     }
     let role = if promotion.apply {
@@ -166,10 +170,23 @@ pub(crate) async fn promote(
         let mut documents = Vec::new();
         for name in [&promotion.from, &promotion.to] {
             let row = rows.iter().find(|r| &r.name == name).cloned();
-            let stored = store::definitions::load(pool, name, false).await?;
-            let version = store::snapshots::latest(pool, name)
-                .await?
-                .map_or(0, |s| s.version);
+            let newest = || async {
+                Ok::<_, store::StoreError>(
+                    store::snapshots::latest(pool, name)
+                        .await?
+                        .map_or(0, |s| s.version),
+                )
+            };
+            // A change commits its definitions and its snapshot together: the same newest
+            // version before and after reading the definitions means they are that version's.
+            let (mut stored, mut version) = (Vec::new(), 0);
+            for _ in 0..5 {
+                version = newest().await?;
+                stored = store::definitions::load(pool, name, false).await?;
+                if newest().await? == version {
+                    break;
+                }
+            }
             documents.push((
                 row.map(|r| assemble(&r, &stored)).unwrap_or_default(),
                 version,
@@ -195,7 +212,8 @@ pub(crate) async fn promote(
         Some(keys) => keys.clone(),
         None => source.flags.iter().map(|(k, _)| k.clone()).collect(),
     };
-    let mut promoted = target.clone();
+    let mut promoted_flags = Vec::new();
+    let mut promoted_segments = Vec::new();
     let mut flags = Vec::new();
     let mut used = BTreeSet::new();
     for (i, key) in keys.iter().enumerate() {
@@ -207,7 +225,7 @@ pub(crate) async fn promote(
         };
         segments_used(flag, &mut used);
         flags.push(entry(key, target.get(Kind::Flag, key), flag, "flags"));
-        promoted.set(Kind::Flag, key, flag.clone());
+        promoted_flags.push((key.clone(), flag.clone()));
     }
     let mut segments = Vec::new();
     for name in &used {
@@ -218,7 +236,7 @@ pub(crate) async fn promote(
                 segment,
                 "segments",
             ));
-            promoted.set(Kind::Segment, name, segment.clone());
+            promoted_segments.push((name.clone(), segment.clone()));
         }
     }
     let only_in_target: Vec<Value> = target
@@ -246,7 +264,11 @@ pub(crate) async fn promote(
     if !promotion.apply {
         return json(StatusCode::OK, &Value::Object(answer));
     }
-    apply(&app, &who, &promotion, promoted, answer.as_mut()).await
+    let edit = Edit::Promote {
+        flags: promoted_flags,
+        segments: promoted_segments,
+    };
+    apply(&app, &who, &promotion, edit, answer.as_mut()).await
 }
 
 /// Applies a promotion as one change of the target environment.
@@ -254,10 +276,9 @@ async fn apply(
     app: &App,
     who: &Principal,
     promotion: &Promotion,
-    promoted: Document,
+    edit: Edit,
     answer: &mut Vec<(Box<str>, Value)>,
 ) -> Response {
-    let edit = Edit::Promote { document: promoted };
     let base = promotion.base.map(|(from, to)| Base {
         target: to,
         source: Some((promotion.from.as_str(), from)),

@@ -49,7 +49,7 @@ pub(crate) fn refused(error_: &ChangeError) -> Response {
             }
         }
         ChangeError::Invalid(m) => error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_flags", m, None),
-        ChangeError::FileConflict(m) => error(StatusCode::CONFLICT, "conflict", m, None),
+        ChangeError::Conflict(m) => error(StatusCode::CONFLICT, "conflict", m, None),
         ChangeError::Store(StoreError::Unavailable(m)) => (
             [(RETRY_AFTER, "5")],
             error(
@@ -62,8 +62,14 @@ pub(crate) fn refused(error_: &ChangeError) -> Response {
             .into_response(),
         ChangeError::Store(StoreError::Conflict(m)) => error(StatusCode::CONFLICT, "conflict", m, None),
         ChangeError::Store(StoreError::Failed(m)) | ChangeError::Io(m) => {
+            // The details (paths, SQL) are the operator's: logged, not answered.
             crate::log(&format!("admin: change failed: {m}"));
-            error(StatusCode::INTERNAL_SERVER_ERROR, "internal", m, None)
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the change failed on the server (logged there); nothing was published",
+                None,
+            )
         }
     }
 }

@@ -81,6 +81,7 @@ pub(crate) async fn status(
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .clone()
+        .filter(|r| who.may_use(&r.environment))
         .map_or(Value::Null, |r| {
             Value::Object(vec![
                 ("at".into(), instant(r.at)),
@@ -227,6 +228,14 @@ pub(crate) async fn audit(
         }
     };
     if let Some(env) = query.get("env") {
+        if app.environment(env).is_none() {
+            return error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                &format!("no environment \"{env}\""),
+                None,
+            );
+        }
         if let Err(response) = allow(&who, Role::Reader, Some(env)) {
             return response;
         }

@@ -127,11 +127,25 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 StoreError::Conflict(db.message().to_owned())
             }
-            // PostgreSQL's serialization failures, deadlocks, shutdowns and lost connections.
+            // PostgreSQL's serialization failures, deadlocks, lock and statement timeouts,
+            // shutdowns and lost connections; SQLite's busy and locked database.
             sqlx::Error::Database(db)
                 if db.code().is_some_and(|c| {
-                    matches!(&*c, "40001" | "40P01" | "57P01" | "57P02" | "57P03")
-                        || c.starts_with("08")
+                    matches!(
+                        &*c,
+                        "40001"
+                            | "40P01"
+                            | "55P03"
+                            | "57014"
+                            | "57P01"
+                            | "57P02"
+                            | "57P03"
+                            | "5"
+                            | "6"
+                            | "517"
+                            | "261"
+                            | "262"
+                    ) || c.starts_with("08")
                 }) =>
             {
                 StoreError::Unavailable(db.message().to_owned())
@@ -173,11 +187,33 @@ impl Store {
             Location::Postgres(url) => (url.clone(), Dialect::Postgres, 8),
         };
         let options = AnyConnectOptions::from_str(&url).map_err(|e| e.to_string())?;
-        let pool = AnyPoolOptions::new()
+        let mut pool_options = AnyPoolOptions::new()
             .max_connections(max)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .acquire_timeout(ACQUIRE_TIMEOUT);
+        if location == Location::Memory {
+            // The one connection *is* the database: it must never be closed for age or
+            // idleness (a new one would open an empty database).
+            pool_options = pool_options
+                .min_connections(1)
+                .max_lifetime(None)
+                .idle_timeout(None);
+        }
+        let pool = pool_options
             .after_connect(move |conn, _| {
                 Box::pin(async move {
+                    if dialect == Dialect::Postgres {
+                        // A replica whose connection hangs mid-transaction must not hold an
+                        // environment's row for ever: the others answer 503 rather than wait.
+                        sqlx::query("SET lock_timeout = '5s'")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("SET statement_timeout = '30s'")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("SET idle_in_transaction_session_timeout = '30s'")
+                            .execute(&mut *conn)
+                            .await?;
+                    }
                     if dialect == Dialect::Sqlite {
                         // WAL: readers never wait for the writer; a writer waits for another
                         // (rather than failing) for up to five seconds.

@@ -137,6 +137,16 @@ pub(crate) async fn claim(tx: &mut Tx, id: i64, result: &str) -> StoreResult<boo
     Ok(done.rows_affected() == 1)
 }
 
+/// Replaces the result of change `id` (claimed in `tx`).
+pub(crate) async fn claim_result(tx: &mut Tx, id: i64, result: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE scheduled SET result = $2 WHERE id = $1")
+        .bind(id)
+        .bind(result)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Moves pending change `id` of `environment` to `state` (`cancelled`, `failed`) with
 /// `result`; `false` when it is not pending.
 pub(crate) async fn finish(
