@@ -68,6 +68,10 @@ pub struct ServeArgs {
     /// How often the tenant query is re-run (on PostgreSQL also at once on a change).
     #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration_ms)]
     pub(crate) tenant_poll: i64,
+    /// Serve the admin UI's files from this folder (src/server/ui), read at each request,
+    /// instead of the copies built into the binary: for working on the UI.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) admin_ui_dir: Option<PathBuf>,
     /// The address to listen on; port 0 picks a free port (the actual address is printed).
     #[arg(long, value_name = "ADDR", default_value = DEFAULT_LISTEN)]
     pub(crate) listen: String,

@@ -11,6 +11,7 @@ use crate::app::{App, Environment};
 use crate::respond::error;
 use crate::store::Kind;
 use crate::stream;
+use crate::ui;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -87,6 +88,8 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route("/admin/scheduled", get(admin::list_scheduled))
         .route("/admin/scheduled/{id}", delete(admin::cancel_scheduled))
         .route("/admin/environments", get(admin::environments))
+        .route("/admin/environments/{env}/lint", get(admin::lint))
+        .route("/admin/whoami", get(admin::whoami))
         .route("/admin/environments/{env}", get(admin::document))
         .route("/admin/promote", post(admin::promote))
         .route("/admin/status", get(admin::status))
@@ -109,6 +112,11 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             "/environments/{env}/snapshot/stream",
             get(env_stream).options(preflight),
         )
+        // The admin UI's assets are public (the page signs in with a token; nothing secret
+        // is in them), and outside the admin routes' authentication.
+        .route("/admin", get(ui::page))
+        .route("/admin/", get(ui::page))
+        .route("/admin/ui/{file}", get(ui::file))
         .merge(admin_routes)
         .fallback(not_found)
         .with_state(app)

@@ -78,6 +78,7 @@ mod tenants;
 mod throttle;
 mod token;
 mod tokens_command;
+mod ui;
 mod watcher;
 
 use crate::exit::{io_reason, CliResult, Exit, Failure};
@@ -144,6 +145,9 @@ async fn serve(args: &ServeArgs, loaded: startup::Loaded) -> CliResult {
         .local_addr()
         .map_err(|e| Failure::new(Exit::Io, format!("cannot listen: {}", io_reason(&e))))?;
     let (app, origins) = startup::start(loaded, args).await?;
+    if let Some(dir) = &args.admin_ui_dir {
+        ui::serve_from(dir.clone());
+    }
     let router = http::router(app.clone());
     announce(&app, &origins, address)?;
 
@@ -210,6 +214,7 @@ fn announce(app: &App, origins: &Origins, address: SocketAddr) -> CliResult {
             current.owner, current.environment, current.version
         ));
     }
+    lines.push(format!("admin UI http://{address}/admin/"));
     lines.push(format!("listening on http://{address}"));
     let text: Vec<String> = lines
         .iter()

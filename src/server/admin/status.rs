@@ -263,3 +263,100 @@ pub(crate) async fn audit(
         Err(e) => refused(&ChangeError::Store(e)),
     }
 }
+
+/// `GET /admin/whoami`: the token's name, role and environments (what the UI shows and
+/// which controls it offers).
+pub(crate) async fn whoami(Extension(who): Extension<Principal>) -> Response {
+    let environments = who.environments.as_ref().map_or(Value::Null, |list| {
+        Value::Array(list.iter().map(|e| Value::from(e.as_str())).collect())
+    });
+    json(
+        StatusCode::OK,
+        &Value::Object(vec![
+            ("name".into(), Value::from(who.name.as_str())),
+            ("role".into(), Value::from(who.role.as_str())),
+            ("environments".into(), environments),
+        ]),
+    )
+}
+
+/// `GET /admin/environments/{env}/lint`: what `edgeflag lint` says of the environment's
+/// document now: `{"warnings": [{"kind", "key", "path", "message"}]}` (flags past
+/// `metadata.expiresAt`, unreachable rules, unused segments, flags that serve one variant to
+/// everyone).
+pub(crate) async fn lint(
+    State(app): State<Arc<App>>,
+    Extension(who): Extension<Principal>,
+    Path(name): Path<String>,
+) -> Response {
+    if app.environment(&name).is_none() {
+        return error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            &format!("no environment \"{name}\""),
+            None,
+        );
+    }
+    if let Err(response) = allow(&who, Role::Reader, Some(&name)) {
+        return response;
+    }
+    let pool = app.store.pool();
+    let rows = match store::environments::list(pool).await {
+        Ok(rows) => rows,
+        Err(e) => return refused(&ChangeError::Store(e)),
+    };
+    let Some(row) = rows.into_iter().find(|r| r.name == name) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            &format!("no environment \"{name}\""),
+            None,
+        );
+    };
+    let stored = match store::definitions::load(pool, &name, false).await {
+        Ok(stored) => stored,
+        Err(e) => return refused(&ChangeError::Store(e)),
+    };
+    let template = assemble(&row, &stored).to_template();
+    let warnings = match app.publisher.check(&template, crate::now_ms()) {
+        Ok(warnings) => warnings,
+        Err(invalid) => {
+            return error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_flags",
+                &invalid.0,
+                None,
+            )
+        }
+    };
+    let items: Vec<Value> = warnings
+        .iter()
+        .map(|w| {
+            // Paths name the definition first: `flags.KEY...` or `segments.KEY`.
+            let tail = |member: &str| {
+                let rest = w.path.strip_prefix(member)?;
+                rest.strip_prefix('.')
+                    .or_else(|| rest.starts_with('[').then_some(rest))
+            };
+            let (kind, rest) = match (tail("flags"), tail("segments")) {
+                (Some(rest), _) => ("flag", rest),
+                (_, Some(rest)) => ("segment", rest),
+                _ => ("document", w.path.as_str()),
+            };
+            let key = crate::admin::lint_key(rest);
+            Value::Object(vec![
+                ("kind".into(), Value::from(kind)),
+                ("key".into(), Value::from(key.as_str())),
+                ("path".into(), Value::from(w.path.as_str())),
+                ("message".into(), Value::from(w.message.as_str())),
+            ])
+        })
+        .collect();
+    json(
+        StatusCode::OK,
+        &Value::Object(vec![
+            ("environment".into(), Value::from(name.as_str())),
+            ("warnings".into(), Value::Array(items)),
+        ]),
+    )
+}

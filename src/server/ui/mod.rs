@@ -1,0 +1,164 @@
+//! The admin UI at `/admin/`: plain ES modules and a stylesheet, embedded in the binary and
+//! served as they are (no build step, nothing fetched from elsewhere). The page signs in with
+//! an admin token kept in `sessionStorage` and sent as a bearer header: no cookies, so no
+//! CSRF surface. Every answer carries a Content-Security-Policy that allows only these
+//! assets and the admin API (`'self'`), no inline script, and no framing.
+
+use axum::extract::Path;
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
+    X_CONTENT_TYPE_OPTIONS,
+};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// The policy every UI answer carries.
+const POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// The assets: name, content type and contents.
+const ASSETS: &[(&str, &str, &str)] = &[
+    (
+        "index.html",
+        "text/html; charset=utf-8",
+        include_str!("index.html"),
+    ),
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_str!("style.css"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_str!("app.js"),
+    ),
+    (
+        "api.js",
+        "text/javascript; charset=utf-8",
+        include_str!("api.js"),
+    ),
+    (
+        "dom.js",
+        "text/javascript; charset=utf-8",
+        include_str!("dom.js"),
+    ),
+    (
+        "list.js",
+        "text/javascript; charset=utf-8",
+        include_str!("list.js"),
+    ),
+    (
+        "summary.js",
+        "text/javascript; charset=utf-8",
+        include_str!("summary.js"),
+    ),
+    (
+        "editor.js",
+        "text/javascript; charset=utf-8",
+        include_str!("editor.js"),
+    ),
+    (
+        "rollout.js",
+        "text/javascript; charset=utf-8",
+        include_str!("rollout.js"),
+    ),
+    (
+        "diff.js",
+        "text/javascript; charset=utf-8",
+        include_str!("diff.js"),
+    ),
+    (
+        "promote.js",
+        "text/javascript; charset=utf-8",
+        include_str!("promote.js"),
+    ),
+    (
+        "audit.js",
+        "text/javascript; charset=utf-8",
+        include_str!("audit.js"),
+    ),
+];
+
+/// `--admin-ui-dir`: serve the assets from this folder instead, read at each request (for
+/// working on the UI without rebuilding the server).
+static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
+/// Serves the assets from `dir` from now on.
+pub(crate) fn serve_from(dir: std::path::PathBuf) {
+    let _ = DIR.set(dir);
+}
+
+/// `GET /admin/` (and `/admin`): the page.
+pub(crate) async fn page(headers: HeaderMap) -> Response {
+    asset("index.html", &headers)
+}
+
+/// `GET /admin/ui/{file}`.
+pub(crate) async fn file(Path(name): Path<String>, headers: HeaderMap) -> Response {
+    asset(&name, &headers)
+}
+
+/// One asset, with its ETag (304 on If-None-Match) and the policy.
+fn asset(name: &str, headers: &HeaderMap) -> Response {
+    let Some((_, content_type, embedded)) = ASSETS.iter().find(|(n, _, _)| *n == name) else {
+        return (
+            StatusCode::NOT_FOUND,
+            [(CONTENT_TYPE, "text/plain")],
+            "no such file",
+        )
+            .into_response();
+    };
+    let from_disk = DIR
+        .get()
+        .and_then(|dir| std::fs::read_to_string(dir.join(name)).ok());
+    let body: &str = from_disk.as_deref().unwrap_or(embedded);
+    let etag = crate::publisher::etag(body.as_bytes());
+    let common = [
+        (CONTENT_SECURITY_POLICY, HeaderValue::from_static(POLICY)),
+        (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        // Revalidated every time (cheap: 304), so a new server version is picked up at once.
+        (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+    ];
+    let tag = HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
+    let cached = headers
+        .get(IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    if cached {
+        return (StatusCode::NOT_MODIFIED, common, [(ETAG, tag)]).into_response();
+    }
+    (
+        StatusCode::OK,
+        common,
+        [
+            (ETAG, tag),
+            (CONTENT_TYPE, HeaderValue::from_static(content_type)),
+        ],
+        body.to_owned(),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ASSETS;
+
+    #[test]
+    fn every_module_the_page_imports_is_served() {
+        for (name, _, body) in ASSETS {
+            for line in body.lines() {
+                let Some(rest) = line.trim().strip_prefix("import ") else {
+                    continue;
+                };
+                let Some(from) = rest.split("from \"./").nth(1) else {
+                    continue;
+                };
+                let module = from.split('"').next().unwrap_or_default();
+                assert!(
+                    ASSETS.iter().any(|(n, _, _)| *n == module),
+                    "{name} imports {module}, which is not served"
+                );
+            }
+        }
+    }
+}
