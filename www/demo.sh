@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one-command demo: the owning backend (`edgeflag serve`, embedded example), the edge
-# worker on workerd (Miniflare) serving www/ with the bootstrap injected, and the page
-# verifying and evaluating in the browser. Prints the URL to open, the admin token and a
-# kill-switch curl; Ctrl-C (or SIGTERM) stops everything.
+# worker on workerd (Miniflare) serving www/ with the bootstrap injected, the page verifying
+# and evaluating in the browser, and the backend's admin UI. Prints the page's URL, the admin
+# UI's URL and its token, and a kill-switch curl; Ctrl-C (or SIGTERM) stops everything.
 #
 # Usage: www/demo.sh            (PORT=8080 www/demo.sh for a fixed page port; default: a free one)
 #        www/demo.sh --prepare  installs and builds only (www/test/run.sh uses it), then exits

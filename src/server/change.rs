@@ -224,7 +224,45 @@ pub(crate) async fn run(
     }
     let published = signed.published;
     store::snapshots::insert(&mut tx, &published.to_row(&target.key.keyid())).await?;
-    if !matches!(request.edit, Edit::Resign) {
+    if let Edit::Promote { flags, segments } = request.edit {
+        // One entry per promoted definition that changed (all carried by this version), so
+        // the trail of each flag shows its promotions.
+        let promoted = segments
+            .iter()
+            .map(|(k, _)| (Kind::Segment, k))
+            .chain(flags.iter().map(|(k, _)| (Kind::Flag, k)));
+        for (kind, key) in promoted {
+            let (old, new) = (before.get(kind, key), after.get(kind, key));
+            if old == new {
+                continue;
+            }
+            let wrap = |v: Option<&Value>| {
+                Value::Object(vec![(
+                    kind.member().into(),
+                    Value::Object(
+                        v.map(|v| vec![(key.as_str().into(), v.clone())])
+                            .unwrap_or_default(),
+                    ),
+                )])
+            };
+            let changes = template::diff(&wrap(old), &wrap(new));
+            let entry = Entry {
+                at: request.now,
+                source: request.actor.source,
+                token: request.actor.token,
+                environment: target.environment,
+                action: "promote",
+                kind: Some(kind.as_str()),
+                key: Some(key),
+                before: old,
+                after: new,
+                changes: &changes,
+                old_version: target.served,
+                new_version: version,
+            };
+            store::audit::append(&mut tx, &entry).await?;
+        }
+    } else if !matches!(request.edit, Edit::Resign) {
         let (before_def, after_def) = (definition(&before), definition(&after));
         let entry = Entry {
             at: request.now,

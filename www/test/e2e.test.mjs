@@ -207,6 +207,51 @@ test("a kill switch through the admin API reaches the open page", async (t) => {
   assert.equal(boot.values["new-checkout"], false);
 });
 
+test("the kill toggle in the admin UI reaches the storefront in another browser", async (t) => {
+  const page = await open(t, { navigate: false });
+  const streaming = page.waitForResponse((r) => isStream(new URL(r.url())) && r.status() === 200);
+  await page.goto(stack.pageUrl);
+  await painted(page);
+  await status(page, "READY");
+  await streaming;
+  assert.equal((await storefront(page)).button, NEW_CHECKOUT_ON);
+
+  // The operator's browser: the admin UI served by the backend, signed in with the token.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  t.after(() => context.close());
+  const admin = await context.newPage();
+  const errors = [];
+  admin.on("pageerror", (e) => errors.push(e));
+  admin.on("console", (m) => m.type() === "error" && errors.push(new Error(`console: ${m.text()}`)));
+  t.after(() => assert.deepEqual(errors.map(String), [], "the admin UI reported errors"));
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await admin.goto(`${stack.backend.url}/admin/`);
+  await admin.fill("#token", stack.backend.adminToken);
+  await admin.press("#token", "Enter");
+  const kill = admin.getByRole("button", { name: "Kill new-checkout" });
+  await kill.waitFor();
+  await admin.screenshot({ path: join(ARTIFACTS, "admin-demo-list.png") });
+  const start = Date.now();
+  await kill.click();
+  // Production asks first.
+  await admin.getByRole("dialog").getByRole("button", { name: "Kill" }).click();
+  const handle = await page.waitForFunction(
+    (off) => document.getElementById("checkout").textContent === off && Date.now(),
+    NEW_CHECKOUT_OFF,
+    { timeout: 10_000, polling: "raf" },
+  );
+  const ms = (await handle.jsonValue()) - start;
+  console.log(`kill switch: admin UI click to the storefront showing new-checkout off in ${ms} ms`);
+  await page.screenshot({ path: join(ARTIFACTS, "storefront-killed.png") });
+  await admin.getByRole("button", { name: "Re-enable new-checkout" }).waitFor();
+  await admin.screenshot({ path: join(ARTIFACTS, "admin-demo-killed.png") });
+
+  // Re-enabled from the UI, the storefront comes back.
+  await admin.getByRole("button", { name: "Re-enable new-checkout" }).click();
+  await admin.getByRole("dialog").getByRole("button", { name: "Re-enable" }).click();
+  await page.waitForFunction((on) => document.getElementById("checkout").textContent === on, NEW_CHECKOUT_ON, { timeout: 10_000, polling: "raf" });
+});
+
 test("a tampered snapshot is refused: the page keeps its last-known-good and shows STALE", async (t) => {
   const page = await open(t);
   await painted(page);

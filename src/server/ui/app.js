@@ -33,7 +33,7 @@ const ROUTES = [
   [/^#\/segments\/(.+)$/, "./editor.js", (m) => ({ kind: "segments", key: decodeURIComponent(m[1]) })],
   [/^#\/segments$/, "./list.js", () => ({ kind: "segments" })],
   [/^#\/promote$/, "./promote.js", () => ({})],
-  [/^#\/audit$/, "./audit.js", () => ({})],
+  [/^#\/audit(?:\?(.*))?$/, "./audit.js", (m) => ({ query: m[1] ?? "" })],
   [/^#\/(flags)?$/, "./list.js", () => ({ kind: "flags" })],
 ];
 
