@@ -6,7 +6,8 @@
 # Usage: www/test/run.sh [test files...]
 #   Installs and builds what the demo needs (www/demo.sh --prepare), Debian's chromium
 #   (tests/setup.sh ensure_browser), this folder's dependencies with `npm ci` when missing or
-#   outdated; then runs node --test. The inspector screenshot goes to target/e2e/inspector.png.
+#   outdated; then runs node --test. Screenshots go to target/e2e/; after a green run the
+#   README's (the admin UI and the storefront) are copied to www/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(cd ../.. && pwd)
@@ -23,4 +24,9 @@ fi
 if [ "$#" -eq 0 ]; then
   set -- ./*.test.mjs
 fi
-exec node --test --test-timeout=180000 --test-concurrency=1 "$@"
+node --test --test-timeout=180000 --test-concurrency=1 "$@"
+# The README's screenshots are these tests' own: refreshed after a green run.
+mkdir -p "$ROOT/www/screenshots"
+for shot in admin-list admin-editor admin-audit admin-demo-killed storefront-killed; do
+  if [ -f "$ROOT/target/e2e/$shot.png" ]; then cp "$ROOT/target/e2e/$shot.png" "$ROOT/www/screenshots/$shot.png"; fi
+done
