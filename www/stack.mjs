@@ -107,7 +107,7 @@ export function buildSite(siteDir, { publicKey, owner = OWNER, environment = ENV
  */
 export async function startBackend({ stateDir, log = () => {}, listen = "127.0.0.1:0" } = {}) {
   if (!existsSync(EDGEFLAG)) throw new Error(`${EDGEFLAG} is missing: cargo build --release -p edgeflag-cli`);
-  const child = spawn(EDGEFLAG, ["serve", "--listen", listen, "--state", stateDir], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(EDGEFLAG, ["serve", "--listen", listen, "--state", stateDir, "--admin-sdk", join(ROOT, "pkg")], { stdio: ["ignore", "pipe", "pipe"] });
   createInterface({ input: child.stderr }).on("line", (line) => log(line));
   const info = {};
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));

@@ -121,6 +121,9 @@ pub(crate) struct App {
     pub(crate) auth_throttle: AuthThrottle,
     /// `--tenant-flags` and `--tenant-poll`.
     pub(crate) tenants: Option<(TenantQuery, Duration)>,
+    /// Signs the admin UI's "Try it" envelopes: made at start, in memory only, trusted by no
+    /// client of any environment (only the UI's own evaluator pins it).
+    pub(crate) preview_key: SigningKey,
     /// Becomes `true` when the server is shutting down.
     shutdown: watch::Sender<bool>,
 }
@@ -140,6 +143,8 @@ pub(crate) struct Settings {
     pub(crate) max_auth_failures: u32,
     /// `--tenant-flags` and `--tenant-poll`.
     pub(crate) tenants: Option<(TenantQuery, Duration)>,
+    /// The "Try it" key.
+    pub(crate) preview_key: SigningKey,
 }
 
 impl App {
@@ -170,6 +175,7 @@ impl App {
             max_subscribers: settings.max_subscribers,
             auth_throttle: AuthThrottle::new(settings.max_auth_failures),
             tenants: settings.tenants,
+            preview_key: settings.preview_key,
             shutdown,
         })
     }

@@ -72,6 +72,10 @@ pub struct ServeArgs {
     /// instead of the copies built into the binary: for working on the UI.
     #[arg(long, value_name = "DIR")]
     pub(crate) admin_ui_dir: Option<PathBuf>,
+    /// The npm package's files (a built `pkg/`, or an unpacked `npm pack`), served at
+    /// `/admin/sdk/` so the admin UI's "Try it" evaluates with the same package browsers run.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) admin_sdk: Option<PathBuf>,
     /// The address to listen on; port 0 picks a free port (the actual address is printed).
     #[arg(long, value_name = "ADDR", default_value = DEFAULT_LISTEN)]
     pub(crate) listen: String,

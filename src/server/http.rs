@@ -117,6 +117,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route("/admin", get(ui::page))
         .route("/admin/", get(ui::page))
         .route("/admin/ui/{file}", get(ui::file))
+        .route("/admin/sdk/{*path}", get(ui::sdk))
         .merge(admin_routes)
         .fallback(not_found)
         .with_state(app)

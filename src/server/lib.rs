@@ -148,6 +148,9 @@ async fn serve(args: &ServeArgs, loaded: startup::Loaded) -> CliResult {
     if let Some(dir) = &args.admin_ui_dir {
         ui::serve_from(dir.clone());
     }
+    if let Some(dir) = &args.admin_sdk {
+        ui::serve_sdk(dir.clone());
+    }
     let router = http::router(app.clone());
     announce(&app, &origins, address)?;
 

@@ -139,6 +139,16 @@ pub(crate) fn load(args: &ServeArgs) -> Result<Loaded, Failure> {
         }
     }
     let operator = operator(args)?;
+    if let Some(dir) = &args.admin_sdk {
+        for file in ["index.js", "web/edgeflag_bg.wasm"] {
+            if !dir.join(file).is_file() {
+                return Err(Failure::usage(
+                    format_args!("--admin-sdk {}", dir.display()),
+                    format!("no {file} there: give the npm package's folder (a built pkg/, or an unpacked npm pack)"),
+                ));
+            }
+        }
+    }
     let location = location(args.database.as_deref(), args.state.as_deref())?;
     if let (Some(_), Location::Postgres(_)) = (&args.flags, &location) {
         // Each replica would write back to its own copy of the file, and an outdated copy
@@ -374,6 +384,7 @@ pub(crate) async fn start(
         operator,
         max_subscribers: args.max_subscribers as usize,
         max_auth_failures: args.max_auth_failures,
+        preview_key: fresh_signing_key()?,
         tenants: tenant_query.map(|q| {
             (
                 q,

@@ -5,7 +5,9 @@
 // not in staging) and see the snapshot's version move; a stale edit from a second tab shows
 // the conflict (412) with a diff, then "reload theirs" and "overwrite with mine"; a reader
 // sees no edit controls and a forced PUT gets 403; the list of 1,000 flags (its render time
-// is logged, not asserted). Any console error or CSP violation fails the test.
+// is logged, not asserted); "Try it" evaluates new-checkout in the page with the npm package
+// (served with --admin-sdk from the repository's pkg/) before and after a rollout edit, and
+// without --admin-sdk says how to get it. Any console error or CSP violation fails the test.
 //
 // The binary: $EDGEFLAG, else target/release/edgeflag. It serves its embedded UI (rebuild with
 // `cargo build -p edgeflag-cli` after editing src/server/ui), or the files in
@@ -28,6 +30,8 @@ const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage
 const OPERATOR = "e2e-operator-flags-0123456789abcdef";
 const KEY = "e2e-checkout-v3";
 const FLAG_PATH = `/admin/environments/production/flags/${KEY}`;
+/** The npm package "Try it" imports (`node pkg-template/assemble.mjs` builds it). */
+const SDK = join(ROOT, "pkg");
 
 let server;
 let browser;
@@ -69,7 +73,7 @@ before(async () => {
   state = mkdtempSync(join(tmpdir(), "edgeflag-admin-flags-"));
   const out = execFileSync(EDGEFLAG, ["serve", "token", "create", "--name", "viewer", "--role", "reader", "--state", state], { encoding: "utf8" });
   viewer = /^token (\S+)/m.exec(out)[1];
-  server = await startServer(["--state", state]);
+  server = await startServer(["--state", state, "--admin-sdk", SDK]);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 
@@ -439,4 +443,71 @@ test("the list of 1,000 flags (render time logged)", async (t) => {
   await page.getByLabel("Lint").selectOption("");
   await page.getByLabel("Status").selectOption("killed");
   await expect(page.locator("#l-count"), "Showing 91 of 1000 flags");
+});
+
+/** "Try it"'s table as { row: [published, your edit] } (the "changed" badge left out). */
+const tryItTable = (page) =>
+  page.$$eval(".tryit-table tbody tr", (rows) => Object.fromEntries(rows.map((r) => [r.dataset.row,
+    [...r.querySelectorAll("td")].map((td) => [...td.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join(""))])));
+
+test("Try it: new-checkout evaluated in the page before and after a rollout edit, live", async (t) => {
+  const page = await signedIn(t, OPERATOR, "#/flags/new-checkout");
+  const context = page.getByLabel("Context (JSON)");
+  await context.waitFor();
+  // The default: a targetingKey and the attributes the flag's conditions use, empty.
+  assert.deepEqual(JSON.parse(await context.inputValue()), { targetingKey: "user-1", appVersion: "", email: "" });
+  assert.deepEqual(await unlabelled(page, ".tryit"), [], "Try it controls without a label");
+  // Validated as you type.
+  await context.fill('{"targetingKey": ');
+  await expect(page.locator("#t-context-error"), /^Not valid: /);
+  // A unit of the beta-testers segment on a current app: the beta rule's 50/50 rollout decides.
+  await context.fill(JSON.stringify({ targetingKey: "user-beta-1", appVersion: "3.1.0", email: "" }));
+  assert.equal(await page.locator("#t-context-error").count(), 0);
+  await page.getByRole("button", { name: "Evaluate" }).click();
+  await expect(page.locator("#t-status"), /^Same result as published: (true|false)\./);
+  const published = await tryItTable(page);
+  assert.deepEqual(published.reason, ["SPLIT", "SPLIT"]);
+  assert.deepEqual(published.rule, ["beta (rule 3)", "beta (rule 3)"]);
+  assert.equal(published.variant[0], published.variant[1]);
+  assert.equal(await page.locator(".tryit-table tr.differs").count(), 0);
+
+  // The beta rollout moved all the way to the other variant with the slider (keyboard): this
+  // unit moves, live (no click), and only "your edit" changes.
+  const was = published.variant[0];
+  const slider = page.locator('fieldset.serve[data-path="rules[2].serve"]').getByRole("slider", { name: "on" });
+  await slider.focus();
+  await page.keyboard.press(was === "on" ? "Home" : "End");
+  const now = was === "on" ? "off" : "on";
+  const value = (v) => String(v === "on");
+  await expect(page.locator("#t-status"), new RegExp(`^Your edit changes the value for this context: ${value(was)} → ${value(now)}\\.`));
+  const edited = await tryItTable(page);
+  assert.deepEqual(edited.variant, [was, now]);
+  assert.deepEqual(edited.value, [value(was), value(now)]);
+  assert.deepEqual(edited.rule, ["beta (rule 3)", "beta (rule 3)"]);
+  assert.deepEqual(await page.$$eval(".tryit-table tr.differs", (rows) => rows.map((r) => r.dataset.row)), ["value", "variant"]);
+  assert.match(await page.locator('.tryit-table tr[data-row="variant"] td.t-after').textContent(), /changed/);
+
+  // Another context, live too: a target, not moved by the edit.
+  await context.fill(JSON.stringify({ targetingKey: "user-demo" }));
+  await expect(page.locator("#t-status"), /^Same result as published: true\./);
+  assert.deepEqual((await tryItTable(page)).rule, ["a target", "a target"]);
+  assert.deepEqual((await tryItTable(page)).reason, ["TARGETING_MATCH", "TARGETING_MATCH"]);
+
+  // Evaluating published nothing; readable at 320 px.
+  const stored = (await api("GET", "/admin/environments/production/flags/new-checkout")).body;
+  assert.deepEqual(stored.rules[2].serve.rollout.weights.map((w) => w.weight), [50000, 50000], "a dry run publishes nothing");
+  await page.setViewportSize({ width: 320, height: 800 });
+  assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 320, "Try it fits 320 px");
+  await page.locator(".tryit").screenshot({ path: join(ARTIFACTS, "admin-tryit.png") });
+});
+
+test("Try it without --admin-sdk says how to get it, and nothing else", async (t) => {
+  const bare = await startServer([]);
+  t.after(() => stopServer(bare));
+  assert.equal((await api("GET", "/admin/whoami", undefined, OPERATOR, bare.url)).body.sdk, false);
+  assert.equal((await fetch(`${bare.url}/admin/sdk/index.js`)).status, 404);
+  const page = await signedIn(t, OPERATOR, "#/flags/new-checkout", { base: bare.url });
+  await page.locator("#e-json").waitFor();
+  await expect(page.locator(".tryit .t-explain"), "Start edgeflag serve with --admin-sdk DIR (the npm package, e.g. pkg/) to evaluate here.");
+  assert.equal(await page.locator(".tryit textarea, .tryit button, .tryit table").count(), 0);
 });

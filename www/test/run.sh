@@ -27,6 +27,6 @@ fi
 node --test --test-timeout=180000 --test-concurrency=1 "$@"
 # The README's screenshots are these tests' own: refreshed after a green run.
 mkdir -p "$ROOT/www/screenshots"
-for shot in admin-list admin-editor admin-audit admin-demo-killed storefront-killed; do
+for shot in admin-list admin-editor admin-tryit admin-audit admin-demo-killed storefront-killed; do
   if [ -f "$ROOT/target/e2e/$shot.png" ]; then cp "$ROOT/target/e2e/$shot.png" "$ROOT/www/screenshots/$shot.png"; fi
 done

@@ -432,7 +432,7 @@ async fn run(
         Ok(outcome) => {
             let preview = if dry_run {
                 match dry_run_preview(app, &edit, &outcome, now) {
-                    Ok(p) => Some(p),
+                    Ok(p) => Some((p, try_it(app, &environment, &outcome, now))),
                     Err(m) => {
                         return error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_flags", &m, None)
                     }
@@ -453,6 +453,36 @@ async fn run(
         }
         Err(e) => refused(&e),
     }
+}
+
+/// What the admin UI's "Try it" evaluates with the npm package: the environment's document
+/// before and after the change, signed by the preview key (pinned by nobody else):
+/// `{"publicKey", "owner", "environment", "before", "after"}` (an envelope that cannot be
+/// signed is `null`).
+fn try_it(app: &App, environment: &str, outcome: &crate::change::Outcome, now: i64) -> Value {
+    let key = &app.preview_key;
+    let sign = |template: &Value| {
+        app.publisher
+            .sign(template, 1, now, key)
+            .map_or(Value::Null, |s| {
+                Value::from(String::from_utf8_lossy(&s.published.envelope).as_ref())
+            })
+    };
+    let (before, after) = &outcome.documents;
+    let owner = crate::document::Document::from_template(after)
+        .ok()
+        .and_then(|d| d.header.text("owner").map(str::to_owned))
+        .unwrap_or_default();
+    Value::Object(vec![
+        (
+            "publicKey".into(),
+            Value::from(key.public_key().to_string().as_str()),
+        ),
+        ("owner".into(), Value::from(owner.as_str())),
+        ("environment".into(), Value::from(environment)),
+        ("before".into(), sign(before)),
+        ("after".into(), sign(after)),
+    ])
 }
 
 /// The preview of a dry run: what share of a sample of contexts the change moves.

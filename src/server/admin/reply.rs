@@ -76,12 +76,12 @@ pub(crate) fn refused(error_: &ChangeError) -> Response {
 
 /// What a change answers: `{"environment", "kind", "key", KIND: the key, "document": the
 /// definition after, "changed", "oldVersion", "version", "changes", "warnings"}` (and the dry
-/// run's `preview`), with the definition's `ETag`.
+/// run's `preview` and `tryIt`), with the definition's `ETag`.
 pub(crate) fn changed(
     environment: &str,
     target: Option<(Kind, &str)>,
     outcome: &Outcome,
-    preview: Option<Value>,
+    preview: Option<(Value, Value)>,
 ) -> Response {
     let number = |n: u64| Value::Number(Number::from_u64(n));
     let mut members: Vec<(Box<str>, Value)> =
@@ -116,9 +116,10 @@ pub(crate) fn changed(
         ),
     ]);
     let dry_run = preview.is_some();
-    if let Some(preview) = preview {
+    if let Some((preview, try_it)) = preview {
         members.push(("dryRun".into(), Value::Bool(true)));
         members.push(("preview".into(), preview));
+        members.push(("tryIt".into(), try_it));
     }
     let response = json(StatusCode::OK, &Value::Object(members));
     // A dry run stored nothing: there is no new version of the definition to name.

@@ -276,6 +276,7 @@ pub(crate) async fn whoami(Extension(who): Extension<Principal>) -> Response {
             ("name".into(), Value::from(who.name.as_str())),
             ("role".into(), Value::from(who.role.as_str())),
             ("environments".into(), environments),
+            ("sdk".into(), Value::Bool(crate::ui::has_sdk())),
         ]),
     )
 }

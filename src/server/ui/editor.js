@@ -10,6 +10,7 @@ import { h, render, toast, apiError, fieldError } from "./dom.js";
 import { renderDiff, renderChanges } from "./diff.js";
 import { button, check, conditionsEditor, field, keysInput, select, serveEditor, valueInput } from "./rollout.js";
 import { TYPES, convert, isDateOrInstant, lintLabel, problems, renameRefs, step } from "./summary.js";
+import { tryItPanel } from "./tryit.js";
 
 let generation = 0;
 const NEW = {
@@ -56,10 +57,13 @@ function layout(st) {
   st.form = h("fieldset", { class: "form", disabled: st.readOnly });
   st.json = h("textarea", { id: "e-json", spellcheck: "false", readonly: st.readOnly, "aria-describedby": "e-json-hint" });
   st.json.value = JSON.stringify(st.doc, null, 2);
-  st.json.addEventListener("input", () => fromJson(st));
+  st.json.addEventListener("input", () => (fromJson(st), st.tryIt?.changed()));
   st.review = h("section", { class: "card review", hidden: true, "aria-labelledby": "review-title" });
   st.conflict = h("section", { class: "card conflict", hidden: true, "aria-labelledby": "conflict-title" });
-  st.keyInput = st.creating ? h("input", { id: "e-key", "data-path": "key", required: true, autocomplete: "off", spellcheck: "false", disabled: st.readOnly, oninput: () => hide(st.review) }) : null;
+  st.keyInput = st.creating ? h("input", { id: "e-key", "data-path": "key", required: true, autocomplete: "off", spellcheck: "false", disabled: st.readOnly, oninput: () => (hide(st.review), st.tryIt?.changed()) }) : null;
+  // "Try it" (flags): evaluated in the page for a test context, before and after the edit.
+  st.tryIt = kind === "flags" ? tryItPanel({ ctx: st.ctx, env, readOnly: st.readOnly, key: () => (st.creating ? st.keyInput.value.trim() : st.key),
+    getDocument: () => (st.jsonOk ? st.doc : null), dryRun: () => request(st, { dryRun: true }) }) : null;
   const actions = st.readOnly
     ? h("p", { class: "muted readonly" }, `Read-only: your token (${st.ctx.me?.role}) cannot change ${env}.`)
     : h("div", { class: "actions save" }, h("a", { href: `#/${kind}` }, "Cancel"), button("Review changes…", () => review(st), { id: "e-save", class: "primary" }));
@@ -71,7 +75,7 @@ function layout(st) {
       h("div", { class: "structured" }, st.keyInput && field("e-key", `${one(kind)} key`, st.keyInput), st.form),
       h("div", { class: "json" }, h("label", { for: "e-json" }, "Document (JSON)"),
         h("p", { id: "e-json-hint", class: "muted" }, "Edits here update the form, and the form's edits show here."), st.json)),
-    actions, st.review, st.conflict);
+    st.tryIt?.element, actions, st.review, st.conflict);
   renderForm(st);
   st.heading.focus();
 }
@@ -104,6 +108,7 @@ function changed(st, structural = false) {
   st.jsonOk = true;
   hide(st.review);
   if (structural) renderForm(st);
+  st.tryIt?.changed();
 }
 
 /** The JSON text edited: valid, it becomes the document; not, the form waits for it. */

@@ -13,7 +13,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 /// The policy every UI answer carries.
-const POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// (`'wasm-unsafe-eval'`: "Try it" instantiates the npm package's WebAssembly; it allows
+/// compiling wasm, not evaluating strings as script.)
+const POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// The assets: name, content type and contents.
 const ASSETS: &[(&str, &str, &str)] = &[
@@ -77,7 +79,85 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("audit.js"),
     ),
+    (
+        "tryit.js",
+        "text/javascript; charset=utf-8",
+        include_str!("tryit.js"),
+    ),
 ];
+
+/// `--admin-sdk`: the npm package's folder, served at `/admin/sdk/`.
+static SDK: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
+/// Serves the npm package from `dir` at `/admin/sdk/`.
+pub(crate) fn serve_sdk(dir: std::path::PathBuf) {
+    let _ = SDK.set(dir);
+}
+
+/// Whether the npm package is served (the UI's "Try it" needs it).
+pub(crate) fn has_sdk() -> bool {
+    SDK.get().is_some()
+}
+
+/// `GET /admin/sdk/{*path}`: a file of the npm package (JavaScript, WebAssembly, JSON only;
+/// a path that leaves the folder, or any other file, is 404).
+pub(crate) async fn sdk(Path(path): Path<String>, headers: HeaderMap) -> Response {
+    let not_found = || {
+        (
+            StatusCode::NOT_FOUND,
+            [(CONTENT_TYPE, "text/plain")],
+            "no such file",
+        )
+            .into_response()
+    };
+    let Some(dir) = SDK.get() else {
+        return not_found();
+    };
+    let safe = !path.is_empty()
+        && path.split('/').all(|part| {
+            !part.is_empty()
+                && part != "."
+                && part != ".."
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        });
+    let content_type = match path.rsplit('.').next() {
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        Some("json") => "application/json",
+        _ => return not_found(),
+    };
+    if !safe {
+        return not_found();
+    }
+    let Ok(bytes) = std::fs::read(dir.join(&path)) else {
+        return not_found();
+    };
+    // Revalidated (the folder may be rebuilt), but a page load re-downloads nothing unchanged.
+    let etag = crate::publisher::etag(&bytes);
+    let tag = HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
+    let common = [
+        (CONTENT_SECURITY_POLICY, HeaderValue::from_static(POLICY)),
+        (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (ETAG, tag),
+    ];
+    let cached = headers
+        .get(IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    if cached {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
+    }
+    (
+        StatusCode::OK,
+        common,
+        [(CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        bytes,
+    )
+        .into_response()
+}
 
 /// `--admin-ui-dir`: serve the assets from this folder instead, read at each request (for
 /// working on the UI without rebuilding the server).
