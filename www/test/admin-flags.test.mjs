@@ -13,6 +13,7 @@
 // `cargo build -p edgeflag-cli` after editing src/server/ui), or the files in
 // $EDGEFLAG_ADMIN_UI_DIR when set. Artifacts: target/e2e/admin-list.png, admin-editor.png.
 import { after, before, test } from "node:test";
+import { startPostgres } from "./postgres.mjs";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -38,6 +39,8 @@ let browser;
 let state;
 let viewer;
 const servers = [];
+/** The PostgreSQL these tests started (EDGEFLAG_ADMIN_STORE=postgres). */
+let postgres;
 
 /** Starts `edgeflag serve` with `args` on a free port; resolves { url, child, exited }. */
 async function startServer(args) {
@@ -46,11 +49,12 @@ async function startServer(args) {
   const child = spawn(EDGEFLAG, all, { stdio: ["ignore", "pipe", "pipe"] });
   createInterface({ input: child.stderr }).on("line", (line) => process.env.E2E_VERBOSE && console.error(`[serve] ${line}`));
   const exited = new Promise((resolve) => child.once("exit", resolve));
-  const started = { child, exited };
+  const started = { child, exited, banner: "" };
   servers.push(started);
   started.url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("edgeflag serve did not start within 15 s")), 15_000);
     createInterface({ input: child.stdout }).on("line", (line) => {
+      started.banner += `${line}\n`;
       const m = /^edgeflag serve: listening on (http:\/\/\S+)/.exec(line);
       if (m) clearTimeout(timer), resolve(m[1]);
     });
@@ -71,9 +75,17 @@ async function stopServer(s) {
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   state = mkdtempSync(join(tmpdir(), "edgeflag-admin-flags-"));
-  const out = execFileSync(EDGEFLAG, ["serve", "token", "create", "--name", "viewer", "--role", "reader", "--state", state], { encoding: "utf8" });
+  // The same tests on either store: SQLite (the state directory) or, with
+  // EDGEFLAG_ADMIN_STORE=postgres (tests/run does both), a PostgreSQL of their own.
+  let store = ["--state", state];
+  if (process.env.EDGEFLAG_ADMIN_STORE === "postgres") {
+    postgres = await startPostgres();
+    store = ["--database", postgres.url];
+  }
+  const out = execFileSync(EDGEFLAG, ["serve", "token", "create", "--name", "viewer", "--role", "reader", ...store], { encoding: "utf8" });
   viewer = /^token (\S+)/m.exec(out)[1];
-  server = await startServer(["--state", state, "--admin-sdk", SDK]);
+  server = await startServer([...store, "--admin-sdk", SDK]);
+  assert.match(server.banner ?? "", process.env.EDGEFLAG_ADMIN_STORE === "postgres" ? /database postgres:/ : /database sqlite:/);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 
@@ -81,6 +93,7 @@ after(async () => {
   await browser?.close();
   for (const s of servers) await stopServer(s);
   if (state) rmSync(state, { recursive: true, force: true });
+  postgres?.stop();
 });
 
 /** An admin API call as `token` (the operator by default); resolves { status, body }. */

@@ -15,6 +15,8 @@ ROOT=$(cd ../.. && pwd)
 
 "$ROOT/www/demo.sh" --prepare
 ensure_browser
+# The admin UI's tests run once more against a PostgreSQL store they start themselves.
+ensure_apt postgresql
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
   || [ ! -e node_modules/playwright-core/package.json ]; then
@@ -25,6 +27,9 @@ if [ "$#" -eq 0 ]; then
   set -- ./*.test.mjs
 fi
 node --test --test-timeout=180000 --test-concurrency=1 "$@"
+if [ "$*" = "$(echo ./*.test.mjs)" ]; then
+  EDGEFLAG_ADMIN_STORE=postgres node --test --test-timeout=180000 ./admin-flags.test.mjs
+fi
 # The README's screenshots are these tests' own: refreshed after a green run.
 mkdir -p "$ROOT/www/screenshots"
 for shot in admin-list admin-editor admin-tryit admin-audit admin-demo-killed storefront-killed; do
