@@ -23,7 +23,7 @@ pub(crate) async fn run(app: Arc<App>) {
     if let (Dialect::Postgres, Location::Postgres(url)) =
         (app.store.dialect(), app.store.location())
     {
-        tokio::spawn(listen(url.clone(), notified.clone(), app.clone()));
+        tokio::spawn(listen(url.clone(), CHANNEL, notified.clone(), app.clone()));
     }
     let mut shutdown = app.shutdown_signal();
     loop {
@@ -71,14 +71,20 @@ pub(crate) async fn refresh(app: &App) {
     app.record_health(Ok(()), now_ms());
 }
 
-/// Listens for other replicas' notifications, reconnecting after a failure.
-async fn listen(url: String, notified: Arc<Notify>, app: Arc<App>) {
+/// Listens on PostgreSQL `channel` until the server shuts down, waking `notified` on each
+/// notification and once each time the listening (re)starts (what happened meanwhile is read
+/// then); a lost connection is reported to the store's health and retried every [`POLL`].
+pub(crate) async fn listen(
+    url: String,
+    channel: &'static str,
+    notified: Arc<Notify>,
+    app: Arc<App>,
+) {
     let mut shutdown = app.shutdown_signal();
     loop {
         let listener = async {
             let mut listener = PgListener::connect(&url).await?;
-            listener.listen(CHANNEL).await?;
-            // Whatever happened while not listening is read now.
+            listener.listen(channel).await?;
             notified.notify_one();
             loop {
                 listener.recv().await?;
@@ -91,7 +97,7 @@ async fn listen(url: String, notified: Arc<Notify>, app: Arc<App>) {
             _ = shutdown.changed() => return,
             result = listener => {
                 if let Err(error) = result {
-                    app.record_health(Err(&format!("listening for changes: {error}")), now_ms());
+                    app.record_health(Err(&format!("listening on {channel}: {error}")), now_ms());
                 }
             }
         }

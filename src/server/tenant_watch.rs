@@ -7,11 +7,11 @@ use crate::app::App;
 use crate::change::{Actor, Request};
 use crate::edit::Edit;
 use crate::store::{self, Dialect, Kind, Location};
+use crate::sync::listen;
 use crate::tenants::is_tenant_flag;
 use crate::tenants::CHANNEL;
 use crate::{log, now_ms};
 use edgeflag::Value;
-use sqlx::postgres::PgListener;
 use std::sync::Arc;
 use tokio::sync::Notify;
 
@@ -24,7 +24,7 @@ pub(crate) async fn run(app: Arc<App>) {
     if let (Dialect::Postgres, Location::Postgres(url)) =
         (app.store.dialect(), app.store.location())
     {
-        tokio::spawn(listen(url.clone(), notified.clone(), app.clone()));
+        tokio::spawn(listen(url.clone(), CHANNEL, notified.clone(), app.clone()));
     }
     let mut shutdown = app.shutdown_signal();
     let mut last_error = None;
@@ -100,31 +100,4 @@ fn sorted(flags: &[(String, Value)]) -> Vec<(String, Value)> {
     let mut flags = flags.to_vec();
     flags.sort_by(|a, b| a.0.cmp(&b.0));
     flags
-}
-
-/// Listens for the triggers' notifications, reconnecting after a failure.
-async fn listen(url: String, notified: Arc<Notify>, app: Arc<App>) {
-    let mut shutdown = app.shutdown_signal();
-    loop {
-        let listener = async {
-            let mut listener = PgListener::connect(&url).await?;
-            listener.listen(CHANNEL).await?;
-            // A change made before the listening began is read now.
-            notified.notify_one();
-            loop {
-                listener.recv().await?;
-                notified.notify_one();
-            }
-            #[allow(unreachable_code)]
-            Ok::<(), sqlx::Error>(())
-        };
-        tokio::select! {
-            _ = shutdown.changed() => return,
-            _ = listener => {}
-        }
-        tokio::select! {
-            _ = shutdown.changed() => return,
-            () = tokio::time::sleep(crate::sync::POLL) => {}
-        }
-    }
 }

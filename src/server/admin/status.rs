@@ -8,6 +8,7 @@ use super::query::Query;
 use super::reply::{bad_request, refused};
 use crate::app::App;
 use crate::change::{assemble, ChangeError};
+use crate::document::Document;
 use crate::respond::{error, json, json_text};
 use crate::store::{self, AuditFilter, Role};
 use crate::template::instant;
@@ -158,6 +159,35 @@ pub(crate) async fn environments(
     )
 }
 
+/// Environment `name`'s document as stored, for a reader of it (404 for an environment not
+/// served, 403 for a token that may not read it, 503 while the store is away).
+async fn read_document(app: &App, who: &Principal, name: &str) -> Result<Document, Response> {
+    let not_found = || {
+        error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            &format!("no environment \"{name}\""),
+            None,
+        )
+    };
+    if app.environment(name).is_none() {
+        return Err(not_found());
+    }
+    allow(who, Role::Reader, Some(name))?;
+    let pool = app.store.pool();
+    let rows = store::environments::list(pool)
+        .await
+        .map_err(|e| refused(&ChangeError::Store(e)))?;
+    let row = rows
+        .into_iter()
+        .find(|r| r.name == name)
+        .ok_or_else(not_found)?;
+    let stored = store::definitions::load(pool, name, false)
+        .await
+        .map_err(|e| refused(&ChangeError::Store(e)))?;
+    Ok(assemble(&row, &stored))
+}
+
 /// `GET /admin/flags` and `GET /admin/environments/{env}`: the whole flags document.
 pub(crate) async fn document(
     State(app): State<Arc<App>>,
@@ -171,33 +201,9 @@ pub(crate) async fn document(
             .map(|e| e.name.clone())
             .unwrap_or_default(),
     };
-    if app.environment(&name).is_none() {
-        return error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            &format!("no environment \"{name}\""),
-            None,
-        );
-    }
-    if let Err(response) = allow(&who, Role::Reader, Some(&name)) {
-        return response;
-    }
-    let pool = app.store.pool();
-    let rows = match store::environments::list(pool).await {
-        Ok(rows) => rows,
-        Err(e) => return refused(&ChangeError::Store(e)),
-    };
-    let Some(row) = rows.into_iter().find(|r| r.name == name) else {
-        return error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            &format!("no environment \"{name}\""),
-            None,
-        );
-    };
-    match store::definitions::load(pool, &name, false).await {
-        Ok(stored) => json(StatusCode::OK, &assemble(&row, &stored).to_template()),
-        Err(e) => refused(&ChangeError::Store(e)),
+    match read_document(&app, &who, &name).await {
+        Ok(document) => json(StatusCode::OK, &document.to_template()),
+        Err(response) => response,
     }
 }
 
@@ -290,35 +296,10 @@ pub(crate) async fn lint(
     Extension(who): Extension<Principal>,
     Path(name): Path<String>,
 ) -> Response {
-    if app.environment(&name).is_none() {
-        return error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            &format!("no environment \"{name}\""),
-            None,
-        );
-    }
-    if let Err(response) = allow(&who, Role::Reader, Some(&name)) {
-        return response;
-    }
-    let pool = app.store.pool();
-    let rows = match store::environments::list(pool).await {
-        Ok(rows) => rows,
-        Err(e) => return refused(&ChangeError::Store(e)),
+    let template = match read_document(&app, &who, &name).await {
+        Ok(document) => document.to_template(),
+        Err(response) => return response,
     };
-    let Some(row) = rows.into_iter().find(|r| r.name == name) else {
-        return error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            &format!("no environment \"{name}\""),
-            None,
-        );
-    };
-    let stored = match store::definitions::load(pool, &name, false).await {
-        Ok(stored) => stored,
-        Err(e) => return refused(&ChangeError::Store(e)),
-    };
-    let template = assemble(&row, &stored).to_template();
     let warnings = match app.publisher.check(&template, crate::now_ms()) {
         Ok(warnings) => warnings,
         Err(invalid) => {
