@@ -267,10 +267,13 @@ test("kill asks for confirmation in production (not in staging), and the snapsho
   assert.equal((await snapshot()).version, before);
   assert.notEqual((await api("GET", FLAG_PATH)).body.enabled, false);
 
-  // Confirmed, with the keyboard (the dialog's confirm button has the focus).
+  // Confirmed, with the keyboard (the focus starts on Cancel, the harmless choice: a held
+  // Enter cannot kill; Tab reaches Kill).
   await row.getByRole("button", { name: `Kill ${KEY}` }).focus();
   await page.keyboard.press("Enter");
   await dialog.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Cancel");
+  await page.keyboard.press("Tab");
   await page.keyboard.press("Enter");
   await page.locator(`tr[data-key="${KEY}"][data-status="killed"]`).waitFor();
   await expect(page.locator("#toast"), new RegExp(`^${KEY} killed in production`));

@@ -461,9 +461,19 @@ async fn run(
 /// signed is `null`).
 fn try_it(app: &App, environment: &str, outcome: &crate::change::Outcome, now: i64) -> Value {
     let key = &app.preview_key;
+    // Labelled `preview:ENV`: even a client that pinned the preview key by mistake would not
+    // take these for its environment's snapshots.
+    let label = format!("preview:{environment}");
     let sign = |template: &Value| {
+        let mut document = match crate::document::Document::from_template(template) {
+            Ok(document) => document,
+            Err(_) => return Value::Null,
+        };
+        document
+            .header
+            .set("environment", Value::from(label.as_str()));
         app.publisher
-            .sign(template, 1, now, key)
+            .sign(&document.to_template(), 1, now, key)
             .map_or(Value::Null, |s| {
                 Value::from(String::from_utf8_lossy(&s.published.envelope).as_ref())
             })
@@ -479,7 +489,7 @@ fn try_it(app: &App, environment: &str, outcome: &crate::change::Outcome, now: i
             Value::from(key.public_key().to_string().as_str()),
         ),
         ("owner".into(), Value::from(owner.as_str())),
-        ("environment".into(), Value::from(environment)),
+        ("environment".into(), Value::from(label.as_str())),
         ("before".into(), sign(before)),
         ("after".into(), sign(after)),
     ])

@@ -19,7 +19,7 @@ export const signOut = () => sessionStorage.removeItem(KEY);
  * Resolves { status, ok, etag, body } (body: parsed JSON, or null); a network failure is
  * status 0 with { error: "network", message }.
  */
-export async function call(method, path, { body, ifMatch, query } = {}) {
+export async function call(method, path, { body, ifMatch, query, quiet = false } = {}) {
   const url = new URL(path, location.origin);
   for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== "") url.searchParams.set(k, v);
   const headers = { authorization: `Bearer ${token() ?? ""}` };
@@ -38,7 +38,8 @@ export async function call(method, path, { body, ifMatch, query } = {}) {
   } catch {
     parsed = { error: "not_json", message: text.slice(0, 200) };
   }
-  if (res.status === 401) window.dispatchEvent(new CustomEvent("edgeflag:unauthorized"));
+  // (`quiet`: the sign-in form's own check, which shows its own message.)
+  if (res.status === 401 && !quiet) window.dispatchEvent(new CustomEvent("edgeflag:unauthorized"));
   return { status: res.status, ok: res.ok, etag: res.headers.get("etag"), body: parsed };
 }
 

@@ -25,12 +25,22 @@ const ctx = {
   },
 };
 
+/** A percent-encoded key of the hash (a malformed one stays as written). */
+function decoded(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** The routes: a pattern and the view module that shows it. */
 const ROUTES = [
-  [/^#\/flags\/new$/, "./editor.js", () => ({ kind: "flags", key: null })],
-  [/^#\/flags\/(.+)$/, "./editor.js", (m) => ({ kind: "flags", key: decodeURIComponent(m[1]) })],
-  [/^#\/segments\/new$/, "./editor.js", () => ({ kind: "segments", key: null })],
-  [/^#\/segments\/(.+)$/, "./editor.js", (m) => ({ kind: "segments", key: decodeURIComponent(m[1]) })],
+  // Creating has its own route: any key (even "new") is a definition's.
+  [/^#\/new\/flags$/, "./editor.js", () => ({ kind: "flags", key: null })],
+  [/^#\/flags\/(.+)$/, "./editor.js", (m) => ({ kind: "flags", key: decoded(m[1]) })],
+  [/^#\/new\/segments$/, "./editor.js", () => ({ kind: "segments", key: null })],
+  [/^#\/segments\/(.+)$/, "./editor.js", (m) => ({ kind: "segments", key: decoded(m[1]) })],
   [/^#\/segments$/, "./list.js", () => ({ kind: "segments" })],
   [/^#\/promote$/, "./promote.js", () => ({})],
   [/^#\/audit(?:\?(.*))?$/, "./audit.js", (m) => ({ query: m[1] ?? "" })],
@@ -46,7 +56,7 @@ function showSignIn(message) {
     { class: "card signin", onsubmit: async (event) => {
       event.preventDefault();
       signIn(input.value.trim());
-      const me = await call("GET", "/admin/whoami");
+      const me = await call("GET", "/admin/whoami", { quiet: true });
       if (!me.ok) {
         signOut();
         fieldError(input, me.status === 401 ? "Unknown token." : me.body?.message ?? "Cannot reach the server.");
@@ -86,6 +96,8 @@ async function start() {
 async function route() {
   if (!ctx.me) return;
   const hash = location.hash || "#/flags";
+  // In-page anchors (the skip link's #main) are not routes.
+  if (!hash.startsWith("#/")) return;
   for (const [pattern, module, params] of ROUTES) {
     const match = pattern.exec(hash);
     if (!match) continue;
@@ -113,6 +125,10 @@ document.getElementById("sign-out").addEventListener("click", () => {
   showSignIn();
 });
 window.addEventListener("hashchange", route);
+document.getElementById("skip").addEventListener("click", (event) => {
+  event.preventDefault();
+  main.focus();
+});
 window.addEventListener("edgeflag:unauthorized", () => {
   ctx.me = null;
   signOut();

@@ -253,6 +253,7 @@ export async function show(main, ctx, params) {
       `Cancel scheduled change ${r.id}?`,
       `${r.action} of ${r.kind} ${r.key} in ${ctx.env}, due ${new Date(r.at).toLocaleString()}, will not be applied.${production ? " This is production." : ""}`,
       "Cancel the change",
+      "Keep it",
     );
     if (!ok) return;
     const result = await call("DELETE", envPath(ctx.env, `/scheduled/${encodeURIComponent(r.id)}`));

@@ -53,14 +53,15 @@ export function fieldError(field, message) {
  * Asks for confirmation in a modal <dialog> (keyboard: Enter confirms, Escape cancels);
  * resolves true or false.
  */
-export function confirmDialog(title, text, confirmLabel = "Confirm") {
+export function confirmDialog(title, text, confirmLabel = "Confirm", cancelLabel = "Cancel") {
   return new Promise((resolve) => {
     const yes = h("button", { type: "submit", value: "yes", class: "danger" }, confirmLabel);
+    const no = h("button", { type: "submit", value: "no" }, cancelLabel);
     const dialog = h(
       "dialog",
       { "aria-labelledby": "confirm-title" },
       h("form", { method: "dialog" }, h("h2", { id: "confirm-title" }, title), h("p", {}, text),
-        h("div", { class: "actions" }, h("button", { type: "submit", value: "no" }, "Cancel"), yes)),
+        h("div", { class: "actions" }, no, yes)),
     );
     dialog.addEventListener("close", () => {
       dialog.remove();
@@ -68,6 +69,7 @@ export function confirmDialog(title, text, confirmLabel = "Confirm") {
     });
     document.body.append(dialog);
     dialog.showModal();
-    yes.focus();
+    // The harmless choice has the focus: a held or repeated Enter cannot confirm.
+    no.focus();
   });
 }

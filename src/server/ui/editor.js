@@ -107,6 +107,8 @@ function changed(st, structural = false) {
   fieldError(st.json, null);
   st.jsonOk = true;
   hide(st.review);
+  // An edit makes a shown conflict out of date: it goes back through Review.
+  hide(st.conflict);
   if (structural) renderForm(st);
   st.tryIt?.changed();
 }
@@ -114,6 +116,7 @@ function changed(st, structural = false) {
 /** The JSON text edited: valid, it becomes the document; not, the form waits for it. */
 function fromJson(st) {
   hide(st.review);
+  hide(st.conflict);
   let doc;
   try {
     doc = JSON.parse(st.json.value);
@@ -321,10 +324,11 @@ function refusedBy(st, res) {
   place(st, [[path && path !== "body" ? path : "", path ? message : apiError(res)]]);
 }
 
-function request(st, { dryRun, ifMatch } = {}) {
+/** Sends `doc` (the reviewed copy when publishing, so what is published is what was reviewed). */
+function request(st, { dryRun, ifMatch, doc = st.doc } = {}) {
   const query = dryRun ? { dryRun: "true" } : undefined;
-  if (st.creating) return call("POST", envPath(st.env, `/${st.kind}`), { body: { key: st.keyInput.value.trim(), [one(st.kind)]: st.doc }, query });
-  return call("PUT", definitionPath(st.env, st.kind, st.key), { body: st.doc, query, ifMatch });
+  if (st.creating) return call("POST", envPath(st.env, `/${st.kind}`), { body: { key: st.keyInput.value.trim(), [one(st.kind)]: doc }, query });
+  return call("PUT", definitionPath(st.env, st.kind, st.key), { body: doc, query, ifMatch });
 }
 
 async function review(st) {
@@ -341,9 +345,16 @@ async function review(st) {
   if (found.length) return place(st, found);
   const save = document.getElementById("e-save");
   save.disabled = true;
-  const res = await request(st, { dryRun: true });
+  // What is reviewed is a copy: edits made while the dry run runs are not what it judged.
+  const reviewed = JSON.parse(JSON.stringify(st.doc));
+  const res = await request(st, { dryRun: true, doc: reviewed });
   save.disabled = false;
   if (!res.ok) return refusedBy(st, res);
+  if (JSON.stringify(st.doc) !== JSON.stringify(reviewed)) {
+    toast("The document changed during the review: review it again.");
+    return;
+  }
+  st.reviewed = reviewed;
   const b = res.body;
   // A flag's preview is one flag's; a segment's, one per flag that uses it.
   const previews = b.preview?.flags ?? (b.preview ? [b.preview] : []);
@@ -376,7 +387,7 @@ function preview(p, named) {
 
 async function publish(st, etag) {
   for (const b of st.main.querySelectorAll(".review button, .conflict button")) b.disabled = true;
-  const res = await request(st, { ifMatch: st.creating ? undefined : etag ?? undefined });
+  const res = await request(st, { ifMatch: st.creating ? undefined : etag ?? undefined, doc: st.reviewed ?? st.doc });
   if (res.status === 412) return conflict(st, res);
   hide(st.review);
   hide(st.conflict);

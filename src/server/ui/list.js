@@ -51,7 +51,7 @@ export async function show(main, ctx, { kind }) {
     h("thead", { role: "rowgroup" }, h("tr", { role: "row" }, head.filter(Boolean).map((t) => h("th", { scope: "col", role: "columnheader" }, t)))), st.body);
   render(main,
     h("div", { class: "list-head" }, h("h2", {}, `${noun} in ${env}`),
-      st.editable ? h("a", { class: "button primary", href: `#/${kind}/new`, id: "l-new" }, kind === "flags" ? "New flag" : "New segment") : null),
+      st.editable ? h("a", { class: "button primary", href: `#/new/${kind}`, id: "l-new" }, kind === "flags" ? "New flag" : "New segment") : null),
     st.editable ? null : h("p", { class: "muted readonly" }, `Read-only: your token (${ctx.me?.role}) cannot change ${env}, so there are no kill switches or edits here.`),
     toolbar(st),
     st.count,
@@ -139,9 +139,10 @@ function killButton(st, r) {
 async function toggle(st, r, button) {
   const { key, flag } = r.item;
   const kill = flag.enabled !== false;
-  if (st.env === "production") {
+  // Production by any of its usual names (as the promote and audit views judge it).
+  if (/^prod(uction)?$/i.test(st.env)) {
     const ok = await confirmDialog(
-      kill ? `Kill ${key} in production?` : `Re-enable ${key} in production?`,
+      kill ? `Kill ${key} in ${st.env}?` : `Re-enable ${key} in ${st.env}?`,
       kill ? `Everyone gets "${flag.offVariant}" (its off variant) within a second.` : `It serves as configured again: ${summary({ ...flag, enabled: true })}.`,
       kill ? "Kill" : "Re-enable");
     if (!ok) return button.focus();

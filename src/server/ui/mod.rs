@@ -116,8 +116,7 @@ pub(crate) async fn sdk(Path(path): Path<String>, headers: HeaderMap) -> Respons
     let safe = !path.is_empty()
         && path.split('/').all(|part| {
             !part.is_empty()
-                && part != "."
-                && part != ".."
+                && !part.starts_with('.')
                 && part
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
@@ -131,7 +130,18 @@ pub(crate) async fn sdk(Path(path): Path<String>, headers: HeaderMap) -> Respons
     if !safe {
         return not_found();
     }
-    let Ok(bytes) = std::fs::read(dir.join(&path)) else {
+    // Through a symlink only to a file still inside the folder.
+    let inside = match (
+        tokio::fs::canonicalize(dir.join(&path)).await,
+        tokio::fs::canonicalize(dir).await,
+    ) {
+        (Ok(file), Ok(root)) => file.starts_with(root),
+        _ => false,
+    };
+    if !inside {
+        return not_found();
+    }
+    let Ok(bytes) = tokio::fs::read(dir.join(&path)).await else {
         return not_found();
     };
     // Revalidated (the folder may be rebuilt), but a page load re-downloads nothing unchanged.

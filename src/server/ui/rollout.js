@@ -336,7 +336,7 @@ function operands(ctx, c, path, id) {
       names.length ? names.map((s, k) => check(`${id}-seg${k}`, ctx.segments?.includes(s) ? s : `${s} (unknown)`, (c.values ?? []).includes(s), (on) => {
         c.values = on ? [...(c.values ?? []), s] : (c.values ?? []).filter((x) => x !== s);
         ctx.onChange(false);
-      })) : h("p", { class: "muted" }, "No segments in this environment yet. ", h("a", { href: "#/segments/new" }, "New segment")));
+      })) : h("p", { class: "muted" }, "No segments in this environment yet. ", h("a", { href: "#/new/segments" }, "New segment")));
   }
   const type = kind === "scalar" ? chosen.get(c) ?? operandType(c) : operandType(c);
   const area = h("textarea", { id: `${id}-values`, class: "small", rows: 2, spellcheck: "false", "data-path": `${path}.values`, "data-operand": type },
