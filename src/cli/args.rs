@@ -54,7 +54,7 @@ pub(crate) enum Command {
     /// Run the owning backend: sign the flags, serve them (ETag, SSE), watch the flags
     /// file, and offer an admin API. With no options: an example with a development key.
     #[command(after_help = EXIT_CODES)]
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Check `edgeflag serve`'s audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
