@@ -51,8 +51,9 @@ pub(crate) enum Command {
     /// Load a payload and warn about what is probably a mistake.
     #[command(after_help = EXIT_CODES)]
     Lint(LintArgs),
-    /// Run the owning backend: sign the flags, serve them (ETag, SSE), watch the flags
-    /// file, and offer an admin API. With no options: an example with a development key.
+    /// Run the owning backend: a store (SQLite, or PostgreSQL for replicas), environments,
+    /// signed snapshots (ETag, SSE), the admin API and UI (/admin/), audit; `serve token`
+    /// manages admin tokens. With no options: an example with a development key, in memory.
     #[command(after_help = EXIT_CODES)]
     Serve(Box<ServeArgs>),
     /// Check `edgeflag serve`'s audit log.
