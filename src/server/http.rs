@@ -8,7 +8,7 @@
 
 use crate::admin::{self, Scope};
 use crate::app::{App, Environment};
-use crate::respond::error;
+use crate::respond::{error, etag_matches};
 use crate::store::Kind;
 use crate::stream;
 use crate::ui;
@@ -200,15 +200,6 @@ fn serve_snapshot(environment: &Environment, headers: &HeaderMap) -> Response {
         .into_response()
 }
 
-/// Whether an `If-None-Match` value names `etag`: `*`, or a list in which one tag equals it
-/// (weak comparison, as RFC 9110 prescribes for If-None-Match: `W/` is ignored).
-fn etag_matches(header: &str, etag: &str) -> bool {
-    header
-        .split(',')
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
-}
-
 /// The CORS preflight of the public routes (a client that sets `If-None-Match` or
 /// `Last-Event-ID` itself triggers one).
 async fn preflight() -> Response {
@@ -230,21 +221,4 @@ async fn preflight() -> Response {
 /// Any other path.
 async fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "not_found", "no such route", None)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::etag_matches;
-
-    #[test]
-    fn if_none_match_compares_weakly_and_accepts_lists_and_star() {
-        let etag = "\"abc\"";
-        assert!(etag_matches("\"abc\"", etag));
-        assert!(etag_matches("W/\"abc\"", etag));
-        assert!(etag_matches("\"x\", \"abc\"", etag));
-        assert!(etag_matches("*", etag));
-        assert!(!etag_matches("\"abcd\"", etag));
-        assert!(!etag_matches("abc", etag));
-        assert!(!etag_matches("", etag));
-    }
 }

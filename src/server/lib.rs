@@ -73,6 +73,7 @@ mod store;
 mod stream;
 mod sync;
 pub mod template;
+mod tenant_start;
 mod tenant_watch;
 mod tenants;
 mod throttle;

@@ -34,3 +34,29 @@ pub(crate) fn error(
     }
     json(status, &Value::Object(members))
 }
+
+/// Whether an `If-None-Match` value names `etag`: `*`, or a list in which one tag equals it
+/// (weak comparison, as RFC 9110 prescribes for If-None-Match: `W/` is ignored).
+pub(crate) fn etag_matches(header: &str, etag: &str) -> bool {
+    header
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::etag_matches;
+
+    #[test]
+    fn if_none_match_compares_weakly_and_accepts_lists_and_star() {
+        let etag = "\"abc\"";
+        assert!(etag_matches("\"abc\"", etag));
+        assert!(etag_matches("W/\"abc\"", etag));
+        assert!(etag_matches("\"x\", \"abc\"", etag));
+        assert!(etag_matches("*", etag));
+        assert!(!etag_matches("\"abcd\"", etag));
+        assert!(!etag_matches("abc", etag));
+        assert!(!etag_matches("", etag));
+    }
+}

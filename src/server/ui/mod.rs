@@ -4,6 +4,7 @@
 //! CSRF surface. Every answer carries a Content-Security-Policy that allows only these
 //! assets and the admin API (`'self'`), no inline script, and no framing.
 
+use crate::respond::etag_matches;
 use axum::extract::Path;
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
@@ -145,28 +146,7 @@ pub(crate) async fn sdk(Path(path): Path<String>, headers: HeaderMap) -> Respons
         return not_found();
     };
     // Revalidated (the folder may be rebuilt), but a page load re-downloads nothing unchanged.
-    let etag = crate::publisher::etag(&bytes);
-    let tag = HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
-    let common = [
-        (CONTENT_SECURITY_POLICY, HeaderValue::from_static(POLICY)),
-        (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-        (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-        (ETAG, tag),
-    ];
-    let cached = headers
-        .get(IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
-    if cached {
-        return (StatusCode::NOT_MODIFIED, common).into_response();
-    }
-    (
-        StatusCode::OK,
-        common,
-        [(CONTENT_TYPE, HeaderValue::from_static(content_type))],
-        bytes,
-    )
-        .into_response()
+    revalidated(bytes, content_type, &headers)
 }
 
 /// `--admin-ui-dir`: serve the assets from this folder instead, read at each request (for
@@ -202,29 +182,33 @@ fn asset(name: &str, headers: &HeaderMap) -> Response {
         .get()
         .and_then(|dir| std::fs::read_to_string(dir.join(name)).ok());
     let body: &str = from_disk.as_deref().unwrap_or(embedded);
-    let etag = crate::publisher::etag(body.as_bytes());
+    revalidated(body.as_bytes().to_vec(), content_type, headers)
+}
+
+/// A file's answer: 304 when `If-None-Match` names its ETag, else the bytes, with the policy
+/// and `no-cache` (revalidated every time, which is cheap, so a new version is picked up at
+/// once).
+fn revalidated(bytes: Vec<u8>, content_type: &'static str, headers: &HeaderMap) -> Response {
+    let etag = crate::publisher::etag(&bytes);
+    let tag = HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
     let common = [
         (CONTENT_SECURITY_POLICY, HeaderValue::from_static(POLICY)),
         (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-        // Revalidated every time (cheap: 304), so a new server version is picked up at once.
         (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (ETAG, tag),
     ];
-    let tag = HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
     let cached = headers
         .get(IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+        .is_some_and(|v| etag_matches(v, &etag));
     if cached {
-        return (StatusCode::NOT_MODIFIED, common, [(ETAG, tag)]).into_response();
+        return (StatusCode::NOT_MODIFIED, common).into_response();
     }
     (
         StatusCode::OK,
         common,
-        [
-            (ETAG, tag),
-            (CONTENT_TYPE, HeaderValue::from_static(content_type)),
-        ],
-        body.to_owned(),
+        [(CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        bytes,
     )
         .into_response()
 }
