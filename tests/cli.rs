@@ -17,6 +17,8 @@ mod eval;
 mod keygen;
 #[path = "cli/lint_usage.rs"]
 mod lint_usage;
+#[path = "cli/sample_size.rs"]
+mod sample_size;
 #[path = "cli/sign_verify.rs"]
 mod sign_verify;
 #[path = "cli/support.rs"]

@@ -17,6 +17,8 @@ mod admin;
 mod audit;
 #[path = "serve/client.rs"]
 mod client;
+#[path = "serve/events.rs"]
+mod events;
 #[path = "serve/import.rs"]
 mod import;
 #[path = "serve/limits.rs"]
@@ -25,6 +27,10 @@ mod limits;
 mod postgres;
 #[path = "serve/replicas.rs"]
 mod replicas;
+#[path = "serve/rollouts.rs"]
+mod rollouts;
+#[path = "serve/sample_size.rs"]
+mod sample_size;
 #[path = "serve/scheduled.rs"]
 mod scheduled;
 #[path = "serve/service.rs"]

@@ -62,6 +62,42 @@ pub(crate) enum Command {
     /// Write TypeScript declarations of a flag set's keys and value types.
     #[command(after_help = EXIT_CODES)]
     Codegen(CodegenArgs),
+    /// How many units an experiment on a conversion rate needs per variant (two-sided
+    /// two-proportion z-test, normal approximation), and for how many days.
+    #[command(after_help = EXIT_CODES)]
+    SampleSize(SampleSizeArgs),
+}
+
+/// `edgeflag sample-size --baseline RATE --mde RELATIVE [--alpha A] [--power P]
+/// [--daily-units N] [--variants K] [--json]`.
+#[derive(Debug, Args)]
+// Negative numbers are values here, so that `--mde -0.1` is refused for its range, naming
+// the option, rather than taken for an unknown option.
+#[command(allow_negative_numbers = true)]
+pub(crate) struct SampleSizeArgs {
+    /// The control's conversion rate, strictly between 0 and 1 (0.05 for 5%).
+    #[arg(long, value_name = "RATE")]
+    pub(crate) baseline: f64,
+    /// The smallest effect worth detecting, relative to the baseline (0.1: from 5% to 5.5%).
+    #[arg(long, value_name = "RELATIVE")]
+    pub(crate) mde: f64,
+    /// The significance level, two-sided.
+    #[arg(long, value_name = "A", default_value_t = 0.05)]
+    pub(crate) alpha: f64,
+    /// The probability of detecting an effect of --mde if there is one.
+    #[arg(long, value_name = "P", default_value_t = 0.8)]
+    pub(crate) power: f64,
+    /// Units exposed per day over all variants: also print how many days the experiment
+    /// needs.
+    #[arg(long, value_name = "N")]
+    pub(crate) daily_units: Option<u64>,
+    /// Variants, control included (each treatment is compared with control).
+    #[arg(long, value_name = "K", default_value_t = 2)]
+    pub(crate) variants: u64,
+    /// Print `{"unitsPerVariant", "totalUnits", "days", "baseline", "mde", "alpha",
+    /// "power"}` (what `GET /admin/sample-size` answers).
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// `edgeflag codegen --ts OUT.d.ts FLAGS`.
@@ -116,6 +152,7 @@ impl Command {
             Command::Serve(_) => "serve",
             Command::Audit(AuditCommand::Verify(_)) => "audit verify",
             Command::Codegen(_) => "codegen",
+            Command::SampleSize(_) => "sample-size",
         }
     }
 }

@@ -18,7 +18,7 @@ mod inputs;
 mod keygen;
 mod lint;
 mod output;
-
+mod sample_size;
 mod sign;
 mod verify;
 
@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => edgeflag_server::run(args),
         Command::Audit(args::AuditCommand::Verify(args)) => audit::verify(args),
         Command::Codegen(args) => codegen::run(args),
+        Command::SampleSize(args) => sample_size::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

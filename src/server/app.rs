@@ -2,12 +2,14 @@
 //! serves, the admin tokens, and what `GET /admin/status` reports. Changes go through
 //! [`change`](crate::change); replicas learn of each other's through [`sync`](crate::sync).
 
+use crate::events::{Catalog, IngestSettings};
 use crate::publisher::{Published, Publisher};
 use crate::store::{Store, TokenRow};
 use crate::tenants::TenantQuery;
 use crate::throttle::AuthThrottle;
 use crate::token::OperatorToken;
 use edgeflag::envelope::SigningKey;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
@@ -124,6 +126,12 @@ pub(crate) struct App {
     /// Signs the admin UI's "Try it" envelopes: made at start, in memory only, trusted by no
     /// client of any environment (only the UI's own evaluator pins it).
     pub(crate) preview_key: SigningKey,
+    /// The ingest route's key and windows.
+    pub(crate) ingest: IngestSettings,
+    /// Each environment's flags and variants as of its served version, for checking events.
+    pub(crate) catalogs: Mutex<HashMap<String, Arc<Catalog>>>,
+    /// How often rollout plans and guards are checked.
+    pub(crate) guard_interval: Duration,
     /// Becomes `true` when the server is shutting down.
     shutdown: watch::Sender<bool>,
 }
@@ -145,6 +153,10 @@ pub(crate) struct Settings {
     pub(crate) tenants: Option<(TenantQuery, Duration)>,
     /// The "Try it" key.
     pub(crate) preview_key: SigningKey,
+    /// The ingest route's key and windows.
+    pub(crate) ingest: IngestSettings,
+    /// `--guard-interval`.
+    pub(crate) guard_interval: Duration,
 }
 
 impl App {
@@ -176,6 +188,9 @@ impl App {
             auth_throttle: AuthThrottle::new(settings.max_auth_failures),
             tenants: settings.tenants,
             preview_key: settings.preview_key,
+            ingest: settings.ingest,
+            catalogs: Mutex::new(HashMap::new()),
+            guard_interval: settings.guard_interval,
             shutdown,
         })
     }

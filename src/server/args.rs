@@ -111,6 +111,25 @@ pub struct ServeArgs {
     /// connection stays open.
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration_ms)]
     pub(crate) header_timeout: i64,
+    /// The key edge workers send (`Authorization: Bearer KEY`) with the events they forward
+    /// to `POST /ingest/{env}/events` (the worker's `INGEST_KEY` secret). Without it a random
+    /// one is generated and printed at start. At least 22 characters.
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "EDGEFLAG_INGEST_KEY",
+        hide_env_values = true
+    )]
+    pub(crate) ingest_key: Option<String>,
+    /// How old an event may be and still be counted (older ones are rejected as `tooOld`).
+    #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = parse_duration_ms)]
+    pub(crate) events_retention: i64,
+    /// How far in the future an event's time may be (clock skew) and still be counted.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration_ms)]
+    pub(crate) events_skew: i64,
+    /// How often rollout plans and guards are checked against the events.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration_ms)]
+    pub(crate) guard_interval: i64,
 }
 
 /// `edgeflag serve token ...`.

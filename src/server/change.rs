@@ -129,6 +129,20 @@ pub(crate) struct Request<'a> {
     /// The scheduled change this applies (claimed in the same transaction, so it is applied
     /// once whichever replica gets there first).
     pub(crate) scheduled: Option<i64>,
+    /// A decision of a rollout plan or guard: its audit action and the figures behind it,
+    /// which the audit entry records.
+    pub(crate) decision: Option<&'a Decision>,
+}
+
+/// An automatic decision (a rollout plan advancing or rolling back, a guard killing a flag):
+/// what its audit entry calls it, and the figures it was taken on.
+#[derive(Clone, Debug)]
+pub(crate) struct Decision {
+    /// The audit action (`rollout-start`, `rollout-advance`, `rollout-complete`,
+    /// `rollout-rollback`, `guard-kill`).
+    pub(crate) action: &'static str,
+    /// The figures (units, rates, guards and their limits).
+    pub(crate) figures: Value,
 }
 
 /// The versions a change was made against.
@@ -259,6 +273,7 @@ pub(crate) async fn run(
                 changes: &changes,
                 old_version: target.served,
                 new_version: version,
+                figures: None,
             };
             store::audit::append(&mut tx, &entry).await?;
         }
@@ -269,7 +284,7 @@ pub(crate) async fn run(
             source: request.actor.source,
             token: request.actor.token,
             environment: target.environment,
-            action: request.edit.action(),
+            action: request.decision.map_or(request.edit.action(), |d| d.action),
             kind: edited.map(|(k, _)| k.as_str()),
             key: edited.map(|(_, key)| key),
             before: before_def.as_ref(),
@@ -277,6 +292,7 @@ pub(crate) async fn run(
             changes: &outcome.changes,
             old_version: target.served,
             new_version: version,
+            figures: request.decision.map(|d| &d.figures),
         };
         store::audit::append(&mut tx, &entry).await?;
     }

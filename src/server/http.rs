@@ -8,6 +8,7 @@
 
 use crate::admin::{self, Scope};
 use crate::app::{App, Environment};
+use crate::events;
 use crate::respond::{error, etag_matches};
 use crate::store::Kind;
 use crate::stream;
@@ -90,6 +91,23 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route("/admin/environments", get(admin::environments))
         .route("/admin/environments/{env}/lint", get(admin::lint))
         .route("/admin/whoami", get(admin::whoami))
+        .route("/admin/sample-size", get(admin::sample_size))
+        .route(
+            "/admin/environments/{env}/experiments/{flag}",
+            get(admin::experiment),
+        )
+        .route(
+            "/admin/environments/{env}/flags/{key}/rollout-plan",
+            get(admin::get_plan)
+                .put(admin::put_plan)
+                .delete(admin::cancel_plan),
+        )
+        .route(
+            "/admin/environments/{env}/flags/{key}/guard",
+            get(admin::get_guard)
+                .put(admin::put_guard)
+                .delete(admin::remove_guard),
+        )
         .route("/admin/environments/{env}", get(admin::document))
         .route("/admin/promote", post(admin::promote))
         .route("/admin/status", get(admin::status))
@@ -118,6 +136,11 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route("/admin/", get(ui::page))
         .route("/admin/ui/{file}", get(ui::file))
         .route("/admin/sdk/{*path}", get(ui::sdk))
+        // The edge workers' events: their own key, a larger body than admin requests.
+        .route(
+            "/ingest/{env}/events",
+            post(events::ingest).layer(DefaultBodyLimit::max(events::MAX_BODY_BYTES + 1)),
+        )
         .merge(admin_routes)
         .fallback(not_found)
         .with_state(app)

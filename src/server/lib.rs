@@ -13,6 +13,9 @@
 //! /admin/environments/{env}/scheduled[/{id}]            changes stored for later; cancel
 //! POST /admin/promote                                   diff and promote between environments
 //! GET  /admin/status, /admin/environments, /admin/audit versions, keys, store health, history
+//! POST /ingest/{env}/events                             the edge worker's events (ingest key)
+//! GET  /admin/environments/{env}/experiments/{flag}     experiment results per variant
+//! /admin/environments/{env}/flags/{key}/rollout-plan    guarded rollouts; .../guard: kill guards
 //! ```
 //!
 //! Decisions (each module documents its own in detail):
@@ -55,8 +58,11 @@ pub mod audit;
 mod change;
 mod document;
 mod edit;
+mod events;
 pub mod exit;
+mod experiments;
 mod files;
+mod guard_loop;
 mod http;
 pub mod inputs;
 mod legacy;
@@ -69,6 +75,7 @@ mod resign;
 mod respond;
 mod scheduler;
 mod startup;
+pub mod stats;
 mod store;
 mod stream;
 mod sync;
@@ -158,6 +165,7 @@ async fn serve(args: &ServeArgs, loaded: startup::Loaded) -> CliResult {
     tokio::spawn(watcher::run(app.clone()));
     tokio::spawn(sync::run(app.clone()));
     tokio::spawn(scheduler::run(app.clone()));
+    tokio::spawn(guard_loop::run(app.clone()));
     tokio::spawn(tenant_watch::run(app.clone()));
     for index in 0..app.environments.len() {
         tokio::spawn(resign::run(app.clone(), index));
@@ -200,6 +208,11 @@ fn announce(app: &App, origins: &Origins, address: SocketAddr) -> CliResult {
     if let Some(token) = &origins.generated_token {
         lines.push(format!(
             "admin token {token} (generated; choose one with --admin-token or EDGEFLAG_ADMIN_TOKEN, or create named ones: edgeflag serve token create)"
+        ));
+    }
+    if let Some(key) = &origins.generated_ingest_key {
+        lines.push(format!(
+            "ingest key {key} (generated; edge workers send it as INGEST_KEY to POST /ingest/ENV/events; choose one with --ingest-key or EDGEFLAG_INGEST_KEY)"
         ));
     }
     lines.push(format!(

@@ -49,6 +49,7 @@ pub(crate) async fn run(app: Arc<App>, index: usize) {
             dry_run: false,
             base: None,
             scheduled: None,
+            decision: None,
         };
         match app.change(&environment.name, request).await {
             Ok(outcome) if outcome.version > current.version => log(&format!(

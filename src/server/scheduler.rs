@@ -118,6 +118,7 @@ async fn apply(app: &App, row: &ScheduledRow) {
         dry_run: false,
         base: None,
         scheduled: Some(row.id),
+        decision: None,
     };
     match app.change(&row.environment, request).await {
         Ok(outcome) => log(&format!(

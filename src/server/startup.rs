@@ -8,6 +8,7 @@ use crate::args::ServeArgs;
 use crate::change::{self, Actor, Request, Target};
 use crate::document::Document;
 use crate::edit::Edit;
+use crate::events::IngestSettings;
 use crate::exit::{Exit, Failure};
 use crate::files::remove_stale_temp;
 use crate::inputs::{fresh_signing_key, read_file, signing_key};
@@ -39,6 +40,8 @@ pub(crate) struct Origins {
     pub(crate) generated_keys: Vec<String>,
     /// The admin token, when it was generated (and must be printed once).
     pub(crate) generated_token: Option<String>,
+    /// The ingest key, when it was generated (printed at start).
+    pub(crate) generated_ingest_key: Option<String>,
     /// Where each environment's document came from (`the store`, a path, `the embedded
     /// example`, `an empty document`).
     pub(crate) documents: Vec<(String, String)>,
@@ -59,6 +62,8 @@ pub(crate) struct Loaded {
     keys: Vec<(String, SigningKey)>,
     /// `--admin-token`.
     operator: Option<String>,
+    /// `--ingest-key`.
+    ingest_key: Option<String>,
     /// `--flags`: its document, hash and path.
     flags: Option<(Document, [u8; 32], PathBuf)>,
     /// `--state DIR` (without `--database`): where an older server may have left its state.
@@ -73,13 +78,18 @@ const MIN_TOKEN_CHARS: usize = 22;
 
 /// The operator's token from `--admin-token` (or the environment).
 fn operator(args: &ServeArgs) -> Result<Option<String>, Failure> {
-    match args.admin_token.as_deref().map(str::trim) {
+    secret("--admin-token", args.admin_token.as_deref())
+}
+
+/// A secret option's value (`--admin-token`, `--ingest-key`): long enough to be one.
+fn secret(option: &str, value: Option<&str>) -> Result<Option<String>, Failure> {
+    match value.map(str::trim) {
         Some("") => Err(Failure::usage(
-            "--admin-token",
+            option,
             "must not be empty (omit it to have one generated)",
         )),
         Some(text) if text.chars().count() < MIN_TOKEN_CHARS => Err(Failure::usage(
-            "--admin-token",
+            option,
             format!(
                 "too short ({} characters): use at least {MIN_TOKEN_CHARS} random ones (about \
                  128 bits, e.g. `openssl rand -hex 16`), or omit it to have one generated",
@@ -140,6 +150,7 @@ pub(crate) fn load(args: &ServeArgs) -> Result<Loaded, Failure> {
         }
     }
     let operator = operator(args)?;
+    let ingest_key = secret("--ingest-key", args.ingest_key.as_deref())?;
     if let Some(dir) = &args.admin_sdk {
         for file in ["index.js", "web/edgeflag_bg.wasm"] {
             if !dir.join(file).is_file() {
@@ -188,6 +199,7 @@ pub(crate) fn load(args: &ServeArgs) -> Result<Loaded, Failure> {
         key_for_all,
         keys,
         operator,
+        ingest_key,
         flags,
         legacy_dir,
         publisher,
@@ -210,6 +222,7 @@ pub(crate) async fn start(
         key_for_all,
         keys,
         operator,
+        ingest_key,
         flags,
         legacy_dir,
         publisher,
@@ -372,9 +385,22 @@ pub(crate) async fn start(
             (Some(OperatorToken::new(&text, "generated")), Some(text))
         }
     };
+    let (ingest_key, generated_ingest_key) = match ingest_key {
+        Some(text) => (text, None),
+        None => {
+            let text = token::generate().map_err(|e| {
+                Failure::new(
+                    Exit::Io,
+                    format!("cannot read the operating system's random source: {e}"),
+                )
+            })?;
+            (text.clone(), Some(text))
+        }
+    };
     let origins = Origins {
         generated_keys,
         generated_token,
+        generated_ingest_key,
         documents,
         database: location.display(),
         stored_tokens: tokens.len(),
@@ -386,6 +412,14 @@ pub(crate) async fn start(
         max_subscribers: args.max_subscribers as usize,
         max_auth_failures: args.max_auth_failures,
         preview_key: fresh_signing_key()?,
+        ingest: IngestSettings {
+            key_digest: Sha256::digest(ingest_key.as_bytes()).into(),
+            retention_ms: args.events_retention,
+            skew_ms: args.events_skew,
+        },
+        guard_interval: std::time::Duration::from_millis(
+            args.guard_interval.unsigned_abs().max(100),
+        ),
         tenants: tenant_query.map(|q| {
             (
                 q,
@@ -554,6 +588,7 @@ async fn first_snapshot(
         dry_run: false,
         base: None,
         scheduled: None,
+        decision: None,
     };
     if file.is_some() || due {
         let (outcome, _) = change::run(target, request).await.map_err(|e| match e {

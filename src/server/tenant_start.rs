@@ -99,6 +99,7 @@ pub(crate) async fn publish_tenant_flags(
         dry_run: false,
         base: None,
         scheduled: None,
+        decision: None,
     };
     change::run(target, request).await.map_err(|e| match e {
         change::ChangeError::Invalid(m) => {

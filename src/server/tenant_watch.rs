@@ -65,6 +65,7 @@ pub(crate) async fn run(app: Arc<App>) {
                 dry_run: false,
                 base: None,
                 scheduled: None,
+                decision: None,
             };
             match app.change(&environment.name, request).await {
                 Ok(outcome) if outcome.changed => log(&format!(

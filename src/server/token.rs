@@ -72,6 +72,15 @@ fn bearer(header: &[u8]) -> Option<&[u8]> {
     (!token.is_empty()).then_some(token)
 }
 
+/// Whether an `Authorization` header value carries the bearer token whose SHA-256 is
+/// `digest` (compared in constant time).
+pub(crate) fn bearer_digest_matches(header: &[u8], digest: &[u8; 32]) -> bool {
+    bearer(header).is_some_and(|token| {
+        let given: [u8; 32] = Sha256::digest(token).into();
+        constant_time_eq(&given, digest)
+    })
+}
+
 /// Who an `Authorization` header value authenticates, among the operator and `stored`.
 pub(crate) fn authenticate(
     header: &[u8],

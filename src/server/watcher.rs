@@ -163,6 +163,7 @@ async fn publish(app: &App, path: &Path, bytes: &[u8], hash: [u8; 32], watch: &m
                 dry_run: false,
                 base: None,
                 scheduled: None,
+                decision: None,
             };
             match app.change(&environment.name, request).await {
                 Ok(outcome) => Ok(outcome),

@@ -85,7 +85,7 @@ pub(crate) struct Server {
 }
 
 /// The value after `prefix` on the banner line that has it.
-fn banner_value(lines: &[String], prefix: &str) -> Option<String> {
+pub(crate) fn banner_value(lines: &[String], prefix: &str) -> Option<String> {
     lines.iter().find_map(|l| {
         l.strip_prefix("edgeflag serve: ")?
             .strip_prefix(prefix)

@@ -71,9 +71,12 @@ fn a_valid_edit_of_the_flags_file_is_published_within_a_second() {
         audit[0]["changes"][0]["path"],
         "flags.banner.variants.black-friday.text"
     );
-    assert!(server
-        .stderr()
-        .contains(&format!("published version {version}")));
+    // The log line is read from the server's stderr by a thread of its own: wait for it.
+    eventually("the publish is logged", || {
+        server
+            .stderr()
+            .contains(&format!("published version {version}"))
+    });
 }
 
 #[test]

@@ -195,7 +195,7 @@ fn instant_of(text: Option<&str>, field: &str) -> Result<i64, BadRequest> {
 }
 
 /// A request body as a JSON object (400 otherwise, naming what is wrong).
-fn object(body: &[u8]) -> Result<Vec<(Box<str>, Value)>, BadRequest> {
+pub(crate) fn object(body: &[u8]) -> Result<Vec<(Box<str>, Value)>, BadRequest> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(bad("body", "empty; expected a JSON object"));
     }
@@ -427,6 +427,7 @@ async fn run(
         dry_run,
         base: None,
         scheduled: None,
+        decision: None,
     };
     match app.change(&environment, request).await {
         Ok(outcome) => {

@@ -16,16 +16,22 @@
 #![allow(clippy::result_large_err)]
 
 mod definitions;
+mod experiments;
 mod lint_path;
+mod plans;
 mod promote;
 mod query;
 mod reply;
+mod sample_size;
 mod scheduled;
 mod status;
 
 pub(crate) use definitions::{archive, create, get, kill, list, patch, replace, Scope};
+pub(crate) use experiments::experiment;
 pub(crate) use lint_path::lint_key;
+pub(crate) use plans::{cancel_plan, get_guard, get_plan, put_guard, put_plan, remove_guard};
 pub(crate) use promote::promote;
+pub(crate) use sample_size::sample_size;
 pub(crate) use scheduled::{cancel as cancel_scheduled, list as list_scheduled};
 pub(crate) use status::{audit, document, environments, lint, status, whoami};
 

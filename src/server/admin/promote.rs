@@ -294,6 +294,7 @@ async fn apply(
         dry_run: false,
         base,
         scheduled: None,
+        decision: None,
     };
     match app.change(&promotion.to, request).await {
         Ok(outcome) => {

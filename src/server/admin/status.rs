@@ -161,7 +161,11 @@ pub(crate) async fn environments(
 
 /// Environment `name`'s document as stored, for a reader of it (404 for an environment not
 /// served, 403 for a token that may not read it, 503 while the store is away).
-async fn read_document(app: &App, who: &Principal, name: &str) -> Result<Document, Response> {
+pub(crate) async fn read_document(
+    app: &App,
+    who: &Principal,
+    name: &str,
+) -> Result<Document, Response> {
     let not_found = || {
         error(
             StatusCode::NOT_FOUND,

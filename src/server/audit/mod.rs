@@ -10,7 +10,9 @@
 //! `kill`, `archive`, `promote`, `reload`, `cancel`), "kind" (`flag`, `segment`, or null for
 //! a whole document), "key", "before" and "after" (the definition's document, null for a
 //! side that does not exist), "changes" ([{"path", "old", "new"}]), "oldVersion",
-//! "newVersion"}`.
+//! "newVersion"}`, and for an automatic decision (`rollout-start`, `rollout-advance`,
+//! `rollout-complete`, `rollout-rollback`, `guard-kill`; source `guard` for those the guard
+//! loop takes) a last member `figures`: what the decision was taken on.
 //!
 //! A state directory of an older `edgeflag serve` (`DIR/audit.jsonl`) is imported line by
 //! line, unchanged, so its chain continues in the store (`read_legacy`).
@@ -50,6 +52,9 @@ pub(crate) struct Entry<'a> {
     pub(crate) old_version: u64,
     /// The version that carries the change.
     pub(crate) new_version: u64,
+    /// The figures an automatic decision was taken on (rollout plans, guards); the member
+    /// is written only when there are some, so other entries keep their exact lines.
+    pub(crate) figures: Option<&'a Value>,
 }
 
 impl Entry<'_> {
@@ -58,7 +63,7 @@ impl Entry<'_> {
     pub(crate) fn to_line(&self, seq: u64, prev: Option<&str>) -> String {
         let text = |s: Option<&str>| s.map_or(Value::Null, Value::from);
         let number = |n: u64| Value::Number(Number::from_u64(n));
-        Value::Object(vec![
+        let mut members: Vec<(Box<str>, Value)> = vec![
             ("prev".into(), text(prev)),
             ("seq".into(), number(seq)),
             ("at".into(), instant(self.at)),
@@ -76,8 +81,11 @@ impl Entry<'_> {
             ),
             ("oldVersion".into(), number(self.old_version)),
             ("newVersion".into(), number(self.new_version)),
-        ])
-        .to_json()
+        ];
+        if let Some(figures) = self.figures {
+            members.push(("figures".into(), figures.clone()));
+        }
+        Value::Object(members).to_json()
     }
 }
 
@@ -127,6 +135,7 @@ mod tests {
             changes: &changes,
             old_version: 1,
             new_version: 2,
+            figures: None,
         }
         .to_line(7, Some("ab12"));
         assert_eq!(

@@ -12,6 +12,8 @@
 pub(crate) mod audit;
 pub(crate) mod definitions;
 pub(crate) mod environments;
+pub(crate) mod events;
+pub(crate) mod plans;
 pub(crate) mod scheduled;
 pub(crate) mod snapshots;
 pub(crate) mod tokens;
