@@ -94,6 +94,8 @@ export declare class Evaluator {
   flagKeys(): string[];
   /** Whether the flag has `trackEvents` (its evaluations are exposures to report). */
   tracksEvents(key: string): boolean;
+  /** The flag's variant names in snapshot order; `undefined` without a snapshot or such a flag. */
+  flagVariants(key: string): string[] | undefined;
   start(nowMs: number): SyncOutcome;
   restore(envelope: EnvelopeInput, highWater: HighWater | undefined, etag: string | undefined, nowMs: number): SyncOutcome;
   beginRequest(nowMs: number): SyncRequest | undefined;

@@ -194,6 +194,19 @@ impl Evaluator {
         self.snapshot().is_some_and(|s| s.tracks_events(key))
     }
 
+    /// The variant names of flag `key` in snapshot order, or `undefined` when no snapshot is
+    /// loaded or it has no such flag: what a host checks reported exposures against.
+    #[wasm_bindgen(js_name = flagVariants)]
+    pub fn flag_variants(&self, key: &str) -> Option<js_sys::Array> {
+        let s = self.snapshot()?;
+        let info = s.flag_info(s.flag_id(key)?)?;
+        Some(
+            info.variants()
+                .map(|(name, _)| JsValue::from_str(name))
+                .collect(),
+        )
+    }
+
     /// When the next poll is due (ms since the epoch), or `undefined` when polling stopped.
     #[wasm_bindgen(js_name = nextPollAt)]
     pub fn next_poll_at(&self) -> Option<f64> {

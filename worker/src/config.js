@@ -4,6 +4,8 @@
 
 /** Refresh interval when `REFRESH_SECONDS` is unset. */
 export const DEFAULT_REFRESH_SECONDS = 30;
+/** How often events are forwarded when `EVENTS_FLUSH_SECONDS` is unset. */
+export const DEFAULT_EVENTS_FLUSH_SECONDS = 10;
 
 let memo = { env: undefined, config: undefined };
 
@@ -13,6 +15,7 @@ let memo = { env: undefined, config: undefined };
  * @returns {{ snapshotUrl?: string, publicKeys: string[], owner?: string, environment?: string,
  *   refreshSeconds: number, minVersion?: number, maxAgeSeconds?: number, maxValiditySeconds?: number,
  *   originUrl?: URL, canary?: { flag: string, originUrl: URL }, allowOverrides: boolean,
+ *   events?: { url: string, key: string, flushMs: number, id: string }, eventsProblem?: string,
  *   originConfigured: boolean, hasAssets: boolean, errors: string[], flagErrors: string[], key: string }}
  */
 export function readConfig(env) {
@@ -69,6 +72,32 @@ function parse(env) {
   if ((canaryFlag || canaryText) && !text("ORIGIN_URL")) errors.push("canary routing needs ORIGIN_URL, the stable origin");
   const canary = canaryFlag && canaryOrigin && originUrl ? { flag: canaryFlag, originUrl: new URL(canaryOrigin) } : undefined;
 
+  // Events (POST /edgeflag/events and middleware metrics), forwarded to the owning backend.
+  // Without INGEST_KEY they are off; the backend's ingest URL defaults to SNAPSHOT_URL's origin.
+  const ingestKey = text("INGEST_KEY");
+  if (ingestKey !== undefined && !/^[\x21-\x7e]+$/.test(ingestKey)) errors.push("INGEST_KEY must be printable ASCII without spaces");
+  const ingestText = text("INGEST_URL");
+  let ingestUrl = httpUrl(ingestText, "INGEST_URL", errors, false);
+  if (ingestText === undefined && snapshotUrl && environment) {
+    ingestUrl = `${new URL(snapshotUrl).origin}/ingest/${encodeURIComponent(environment)}/events`;
+  }
+  let flushSeconds = DEFAULT_EVENTS_FLUSH_SECONDS;
+  const flushText = text("EVENTS_FLUSH_SECONDS");
+  if (flushText !== undefined) {
+    const n = Number(flushText);
+    if (Number.isFinite(n) && n >= 0.05 && n <= 3600) flushSeconds = n;
+    else errors.push(`EVENTS_FLUSH_SECONDS must be a number of seconds between 0.05 and 3600 (default ${DEFAULT_EVENTS_FLUSH_SECONDS})`);
+  }
+  const eventsReady = ingestKey !== undefined && ingestUrl !== undefined && !errors.some((e) => /^INGEST_KEY /.test(e));
+  const events = eventsReady
+    ? { url: ingestUrl, key: ingestKey, flushMs: Math.round(flushSeconds * 1000), id: JSON.stringify([ingestUrl, ingestKey, flushSeconds]) }
+    : undefined;
+  let eventsProblem;
+  if (ingestKey === undefined) eventsProblem = "events are not configured: set the INGEST_KEY secret";
+  else if (!events && ingestUrl === undefined && ingestText === undefined) {
+    eventsProblem = "events are not configured: no ingest URL (set INGEST_URL, or a usable SNAPSHOT_URL and ENVIRONMENT)";
+  } else if (!events) eventsProblem = "events are not configured: INGEST_KEY or INGEST_URL is unusable (see errors)";
+
   const allowText = text("ALLOW_OVERRIDES");
   const allowOverrides = allowText === undefined ? false : BOOLEANS[allowText.toLowerCase()];
   if (allowOverrides === undefined) errors.push('ALLOW_OVERRIDES must be "true" or "false" (or 1/0, yes/no)');
@@ -89,6 +118,10 @@ function parse(env) {
     hasAssets: typeof env.ASSETS?.fetch === "function",
     /** Honour the `edgeflag-overrides` cookie and `?edgeflag=` (development and QA only). */
     allowOverrides: allowOverrides === true,
+    /** `{ url, key, flushMs, id }` when events are collected and forwarded, else undefined. */
+    events,
+    /** Why events are off (health and the events route say it). */
+    eventsProblem,
     errors: [...flagErrors, ...errors],
     flagErrors,
     // Identifies the snapshot settings: a change (only possible in tests) builds a new store.

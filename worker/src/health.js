@@ -3,6 +3,7 @@
 // none (NOT_READY, ERROR), 500 when the configuration is unusable (status MISCONFIGURED).
 
 import { json } from "./http.js";
+import { eventsHealth } from "./pipeline.js";
 
 export async function handleHealth(cfg, flags) {
   const { store } = await flags();
@@ -24,6 +25,8 @@ export async function handleHealth(cfg, flags) {
     // Visible on purpose: overrides belong to development and QA deployments only.
     overridesAllowed: cfg.allowOverrides,
     nextRefreshInSeconds: next === undefined ? null : Math.max(0, Math.round((next - now) / 1000)),
+    // Events: counters of POST /edgeflag/events, the middleware metrics and the forwarding.
+    events: eventsHealth(cfg),
   };
   if (cfg.errors.length) {
     body.message = `edgeflag worker misconfigured: ${cfg.errors.join("; ")}`;

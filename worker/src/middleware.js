@@ -6,7 +6,9 @@
 import { bootstrapScript, injectBootstrap, isHtml } from "./bootstrap.js";
 import { pickOrigin } from "./canary.js";
 import { requestContext, uidCookie, userId } from "./context.js";
+import { catalogFor } from "./catalog.js";
 import { asciiJson } from "./http.js";
+import { recordRequest, routedVariants } from "./metrics.js";
 import { applyOverrides, requestOverrides } from "./overrides.js";
 
 /** Request header with the evaluated flags, compact JSON `{ key: value }` in ASCII. */
@@ -14,7 +16,10 @@ export const FLAGS_HEADER = "x-edgeflag-flags";
 /** Largest FLAGS_HEADER value; flags that do not fit are left out (FLAGS_HEADER-truncated: 1). */
 export const MAX_FLAGS_HEADER_BYTES = 8192;
 
-/** Proxies a request to the origin chosen for this user. */
+/**
+ * Proxies a request to the origin chosen for this user. With events configured, the request
+ * is also counted under the variants it was served (metrics.js), after the origin answered.
+ */
 export async function handleMiddleware(request, url, cfg, flags) {
   const { uid, fresh } = userId(request);
   const evaluated = await evaluate(request, url, uid, flags, requestOverrides(request, url, cfg));
@@ -26,20 +31,24 @@ export async function handleMiddleware(request, url, cfg, flags) {
     headers["x-edgeflag-version"] = String(evaluated.version);
     if (truncated) headers[`${FLAGS_HEADER}-truncated`] = "1";
   }
+  const served = routedVariants(cfg, evaluated);
+  const started = Date.now();
   let res;
   try {
     res = await fetch(upstream(request, url, base, headers));
   } catch (e) {
     console.error("edgeflag: the origin did not answer", e);
+    recordRequest(cfg, served, evaluated, uid, 502, Date.now() - started);
     return new Response("Bad gateway: the origin did not answer.\n", { status: 502, headers: { "content-type": "text/plain" } });
   }
+  recordRequest(cfg, served, evaluated, uid, res.status, Date.now() - started);
   return personalize(res, evaluated, fresh ? uid : undefined, url);
 }
 
 /**
  * Evaluates every flag for this request (with its `overrides`, if allowed and any): `{ all,
- * values, version, status, envelope, context }`, or undefined when no verified snapshot is
- * loaded (or anything about flags failed).
+ * values, version, status, envelope, context, catalog }`, or undefined when no verified
+ * snapshot is loaded (or anything about flags failed).
  */
 export async function evaluate(request, url, uid, flags, overrides) {
   try {
@@ -53,7 +62,7 @@ export async function evaluate(request, url, uid, flags, overrides) {
       const { version, envelope } = store.current;
       const values = {};
       for (const [key, d] of Object.entries(all)) if (!d.errorCode) values[key] = d.value;
-      return { all, values, version, envelope, context, status: store.status };
+      return { all, values, version, envelope, context, status: store.status, catalog: catalogFor(store) };
     } finally {
       compiled.free();
     }

@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { FLAGS, makeSigner, payload } from "./helpers/signer.mjs";
+import { startIngest } from "./helpers/ingest.mjs";
 import { startOrigin, until } from "./helpers/origin.mjs";
 import { startWorker, varsFor } from "./helpers/worker.mjs";
 
@@ -18,11 +19,11 @@ function flags(weight) {
   };
 }
 
-async function canarySetup(t, weight) {
+async function canarySetup(t, weight, extraVars = {}) {
   const signer = makeSigner();
   const stable = await startOrigin(t, { name: "stable", envelope: signer.envelope(payload({ version: 1, flags: flags(weight) })) });
   const canary = await startOrigin(t, { name: "canary" });
-  const vars = varsFor(stable, signer, { ORIGIN_URL: stable.url, CANARY_FLAG: "canary-release", CANARY_ORIGIN_URL: canary.url });
+  const vars = varsFor(stable, signer, { ORIGIN_URL: stable.url, CANARY_FLAG: "canary-release", CANARY_ORIGIN_URL: canary.url, ...extraVars });
   const worker = await startWorker(t, { vars });
   assert.equal((await worker.health()).body.mode, "middleware+canary");
   const publish = async (version, w) => {
@@ -88,4 +89,47 @@ test("without a snapshot, or without the flag, everyone goes to the stable origi
   const cold = await startWorker(t, { vars });
   assert.equal((await originFor(cold, { "x-user-id": "u1" })).origin, "stable");
   assert.equal(canary.pageRequests.length, 0);
+});
+
+test("with events on, each variant's requests, errors and latency are reported, and the canary's 5xx become error tracks", async (t) => {
+  const ingest = await startIngest(t, { key: "canary-key-1234" });
+  const { worker, canary } = await canarySetup(t, 50_000, {
+    INGEST_KEY: "canary-key-1234",
+    INGEST_URL: `${ingest.url}/ingest/production/events`,
+    EVENTS_FLUSH_SECONDS: "0.2",
+  });
+  canary.pageFault = "500";
+  const routed = new Map();
+  for (let i = 0; i < 40; i++) {
+    const u = `cm-user-${i}`;
+    for (let k = 0; k < 2; k++) {
+      const res = await worker.fetch("/data.json", { headers: { "x-user-id": u } });
+      routed.set(u, res.headers.get("x-origin-name"));
+      assert.equal(res.status, routed.get(u) === "canary" ? 500 : 200);
+      await res.arrayBuffer();
+    }
+  }
+  const onCanary = [...routed].filter(([, o]) => o === "canary").map(([u]) => u);
+  assert.ok(onCanary.length > 5 && onCanary.length < 35, `${onCanary.length} of 40 on the canary`);
+  const requests = () => ingest.events().filter((e) => e.kind === "requests");
+  await until(async () => {
+    await worker.health(); // every request checks for a due flush
+    return requests().reduce((n, r) => n + r.count, 0) === 80;
+  }, 15_000, "80 requests reported");
+  const by = { canary: { count: 0, errors: 0, histogram: 0 }, stable: { count: 0, errors: 0, histogram: 0 } };
+  for (const r of requests()) {
+    assert.deepEqual([r.flag, r.version], ["canary-release", 1]);
+    by[r.variant].count += r.count;
+    by[r.variant].errors += r.errors;
+    by[r.variant].histogram += r.latencyMs.counts.reduce((a, b) => a + b, 0);
+  }
+  const c = onCanary.length * 2;
+  assert.deepEqual(by, { canary: { count: c, errors: c, histogram: c }, stable: { count: 80 - c, errors: 0, histogram: 80 - c } });
+  const events = ingest.events();
+  const errors = events.filter((e) => e.kind === "track");
+  assert.ok(errors.every((e) => e.event === "error"));
+  assert.deepEqual(errors.map((e) => e.unit).sort(), [...onCanary, ...onCanary].sort(), "one error track per failed request");
+  const exposures = events.filter((e) => e.kind === "exposure");
+  assert.equal(exposures.length, 40, "one exposure per user");
+  for (const e of exposures) assert.equal(e.variant === "canary", routed.get(e.unit) === "canary", e.unit);
 });

@@ -9,7 +9,8 @@ import { createHash } from "node:crypto";
  * "slow" (answers after `slowMs`), "truncated" (promises more bytes than it sends, then hangs
  * up), "cut" (a clean 200 with half the body), "oversized" (`oversizedBytes` of JSON),
  * "reset" (drops the connection). `down()` / `up()` stop and restart listening on the same
- * port. `snapshotRequests` and `pageRequests` record what arrived.
+ * port. `snapshotRequests` and `pageRequests` record what arrived. `pageFault` (a status,
+ * e.g. "500") makes every page answer that status.
  */
 export async function startOrigin(t, { name = "origin", envelope } = {}) {
   const streams = new Set();
@@ -17,6 +18,7 @@ export async function startOrigin(t, { name = "origin", envelope } = {}) {
     name,
     envelope,
     fault: undefined,
+    pageFault: undefined,
     slowMs: 8000,
     oversizedBytes: 5 * 1024 * 1024,
     snapshotRequests: [],
@@ -89,6 +91,10 @@ function snapshot(origin, req, res) {
 
 function site(origin, url, req, res, streams) {
   const html = { "content-type": "text/html; charset=utf-8", "x-origin-name": origin.name };
+  if (origin.pageFault) {
+    res.writeHead(Number(origin.pageFault), { "content-type": "text/plain", "x-origin-name": origin.name });
+    return res.end(`${origin.name} told to fail`);
+  }
   switch (url.pathname) {
     case "/page":
       res.writeHead(200, { ...html, etag: '"page"', "cache-control": "public, max-age=60" });
