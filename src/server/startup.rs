@@ -206,6 +206,16 @@ pub(crate) fn load(args: &ServeArgs) -> Result<Loaded, Failure> {
     })
 }
 
+/// A fresh random token (the generated admin token, the generated ingest key).
+fn random_token() -> Result<String, Failure> {
+    token::generate().map_err(|e| {
+        Failure::new(
+            Exit::Io,
+            format!("cannot read the operating system's random source: {e}"),
+        )
+    })
+}
+
 /// A store failure at start: exit 3, naming the store.
 fn store_failure(location: &Location, error: impl std::fmt::Display) -> Failure {
     Failure::new(Exit::Io, format!("{}: {error}", location.display()))
@@ -376,24 +386,14 @@ pub(crate) async fn start(
         Some(text) => (Some(OperatorToken::new(&text, "operator")), None),
         None if tokens.iter().any(|t| t.role == Role::Admin) => (None, None),
         None => {
-            let text = token::generate().map_err(|e| {
-                Failure::new(
-                    Exit::Io,
-                    format!("cannot read the operating system's random source: {e}"),
-                )
-            })?;
+            let text = random_token()?;
             (Some(OperatorToken::new(&text, "generated")), Some(text))
         }
     };
     let (ingest_key, generated_ingest_key) = match ingest_key {
         Some(text) => (text, None),
         None => {
-            let text = token::generate().map_err(|e| {
-                Failure::new(
-                    Exit::Io,
-                    format!("cannot read the operating system's random source: {e}"),
-                )
-            })?;
+            let text = random_token()?;
             (text.clone(), Some(text))
         }
     };

@@ -47,6 +47,20 @@ async fn flag_of(
     })
 }
 
+/// A stored row of the flag, or the answer for a missing one (404) or a store failure.
+fn stored<T>(result: store::StoreResult<Option<T>>, flag: &str, what: &str) -> Result<T, Response> {
+    match result {
+        Ok(Some(row)) => Ok(row),
+        Ok(None) => Err(error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            &format!("flag \"{flag}\" has no {what}"),
+            None,
+        )),
+        Err(e) => Err(refused(&ChangeError::Store(e))),
+    }
+}
+
 fn body_value(body: &[u8]) -> Result<Value, Response> {
     object(body).map(Value::Object).map_err(|b| bad_request(&b))
 }
@@ -186,15 +200,13 @@ pub(crate) async fn get_plan(
     if let Err(r) = flag_of(&app, &who, &env, &flag, Role::Reader).await {
         return r;
     }
-    match store::plans::get_plan(app.store.pool(), &env, &flag).await {
-        Ok(Some(row)) => json(StatusCode::OK, &plan_answer(&row)),
-        Ok(None) => error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            &format!("flag \"{flag}\" has no rollout plan"),
-            None,
-        ),
-        Err(e) => refused(&ChangeError::Store(e)),
+    match stored(
+        store::plans::get_plan(app.store.pool(), &env, &flag).await,
+        &flag,
+        "rollout plan",
+    ) {
+        Ok(row) => json(StatusCode::OK, &plan_answer(&row)),
+        Err(r) => r,
     }
 }
 
@@ -208,17 +220,13 @@ pub(crate) async fn cancel_plan(
         return r;
     }
     let pool = app.store.pool();
-    let row = match store::plans::get_plan(pool, &env, &flag).await {
-        Ok(Some(row)) => row,
-        Ok(None) => {
-            return error(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                &format!("flag \"{flag}\" has no rollout plan"),
-                None,
-            )
-        }
-        Err(e) => return refused(&ChangeError::Store(e)),
+    let row = match stored(
+        store::plans::get_plan(pool, &env, &flag).await,
+        &flag,
+        "rollout plan",
+    ) {
+        Ok(row) => row,
+        Err(r) => return r,
     };
     if row.status != "running" {
         return json(StatusCode::OK, &plan_answer(&row));
@@ -301,15 +309,13 @@ pub(crate) async fn get_guard(
     if let Err(r) = flag_of(&app, &who, &env, &flag, Role::Reader).await {
         return r;
     }
-    match store::plans::get_guard(app.store.pool(), &env, &flag).await {
-        Ok(Some(row)) => json(StatusCode::OK, &guard_answer(&row)),
-        Ok(None) => error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            &format!("flag \"{flag}\" has no guard"),
-            None,
-        ),
-        Err(e) => refused(&ChangeError::Store(e)),
+    match stored(
+        store::plans::get_guard(app.store.pool(), &env, &flag).await,
+        &flag,
+        "guard",
+    ) {
+        Ok(row) => json(StatusCode::OK, &guard_answer(&row)),
+        Err(r) => r,
     }
 }
 
@@ -323,21 +329,18 @@ pub(crate) async fn remove_guard(
         return r;
     }
     let pool = app.store.pool();
-    match store::plans::get_guard(pool, &env, &flag).await {
-        Ok(Some(mut row)) => {
-            row.status = "removed".into();
-            row.updated_at = crate::now_ms().max(row.updated_at + 1);
-            match store::plans::put_guard(pool, &row).await {
-                Ok(()) => json(StatusCode::OK, &guard_answer(&row)),
-                Err(e) => refused(&ChangeError::Store(e)),
-            }
-        }
-        Ok(None) => error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            &format!("flag \"{flag}\" has no guard"),
-            None,
-        ),
+    let mut row = match stored(
+        store::plans::get_guard(pool, &env, &flag).await,
+        &flag,
+        "guard",
+    ) {
+        Ok(row) => row,
+        Err(r) => return r,
+    };
+    row.status = "removed".into();
+    row.updated_at = crate::now_ms().max(row.updated_at + 1);
+    match store::plans::put_guard(pool, &row).await {
+        Ok(()) => json(StatusCode::OK, &guard_answer(&row)),
         Err(e) => refused(&ChangeError::Store(e)),
     }
 }

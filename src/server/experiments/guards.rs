@@ -7,8 +7,9 @@
 //! units) does not hold: the plan waits rather than advance blind.
 
 use super::plan::{Guard, KillGuard, Plan};
+use super::{count, number as num};
 use crate::events::LATENCY_BOUNDS_MS;
-use edgeflag::{Number, Value};
+use edgeflag::Value;
 
 /// One variant's exposed units and how many of them had the guard's event.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -68,18 +69,6 @@ pub(crate) enum Verdict {
     Advance,
     /// A guard failed: the variant goes back to 0.
     RollBack,
-}
-
-fn num(f: f64) -> Value {
-    if f.is_finite() {
-        Value::Number(Number::from_f64(f))
-    } else {
-        Value::Null
-    }
-}
-
-fn count(n: u64) -> Value {
-    Value::Number(Number::from_u64(n))
 }
 
 /// The upper bound (ms) of the bucket holding the 99th percentile of `histogram`: `None`

@@ -438,17 +438,9 @@ fn replace_serve(document: &Value, place: &Place, serve: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use edgeflag::unstable::json::{parse, JsonLimits};
 
     fn json(text: &str) -> Value {
-        parse(
-            text.as_bytes(),
-            &JsonLimits {
-                max_depth: 32,
-                max_string_bytes: 1 << 16,
-            },
-        )
-        .unwrap()
+        super::super::parse_test_json(text)
     }
 
     #[test]

@@ -2,13 +2,14 @@
 //! per variant the units, conversions, rate and its interval; against the control the
 //! difference, its interval and the p-value; and the sample-ratio check.
 
+use super::{count, number};
 use crate::stats::proportions::two_proportions;
 use crate::stats::rate::{rate_interval, Counts};
 use crate::stats::srm::{sample_ratio, Observed};
 use crate::stats::welch::{welch, Moments};
 use crate::stats::{Confidence, Interval};
 use crate::store::events::VariantFigures;
-use edgeflag::{Number, Value};
+use edgeflag::Value;
 
 /// The p-value below which the sample ratio is reported as a mismatch (the threshold
 /// experimenters use: a mismatch is a bug in assignment or logging, not chance).
@@ -25,18 +26,6 @@ pub(crate) struct Question<'a> {
     pub(crate) control: &'a str,
     /// The intervals' level.
     pub(crate) confidence: Confidence,
-}
-
-fn number(f: f64) -> Value {
-    if f.is_finite() {
-        Value::Number(Number::from_f64(f))
-    } else {
-        Value::Null
-    }
-}
-
-fn count(n: u64) -> Value {
-    Value::Number(Number::from_u64(n))
 }
 
 fn interval(i: Interval) -> Value {

@@ -85,17 +85,9 @@ pub(crate) fn experiment_rollout(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use edgeflag::unstable::json::{parse, JsonLimits};
 
     fn flag(text: &str) -> Value {
-        parse(
-            text.as_bytes(),
-            &JsonLimits {
-                max_depth: 32,
-                max_string_bytes: 1 << 16,
-            },
-        )
-        .unwrap()
+        super::super::parse_test_json(text)
     }
 
     #[test]
