@@ -77,7 +77,7 @@ function mixedBatches(total, prefix) {
       const u = first + (i % 400);
       events.push({ kind: "track", event: "purchase", unit: `${prefix}${u}`, value: 10 + (u % 7), at: at() });
     }
-    batches.push(JSON.stringify({ batch: `${prefix}-${sent}`, events }));
+    batches.push(JSON.stringify({ batch: `${prefix}-batch-${sent}`, events }));
   }
   return batches;
 }
@@ -120,7 +120,7 @@ async function results(url) {
   for (let b = 0; units < EXPOSED_UNITS; b++) {
     const events = [];
     for (let i = 0; i < 5000 && units < EXPOSED_UNITS; i++, units++) events.push({ kind: "exposure", flag: "exp", variant: variantOf(units), unit: `m${units}`, at: at() });
-    batches.push(JSON.stringify({ batch: `fill-${b}`, events }));
+    batches.push(JSON.stringify({ batch: `fill-batch-${b}`, events }));
   }
   const fill = await send(url, batches, 5000);
   const time = async (query) => {

@@ -39,8 +39,8 @@ impl Rejected {
 pub(crate) struct Sorted {
     /// (flag, unit) -> (variant, at): the first exposure in the batch of each unit to each flag.
     pub(crate) exposures: BTreeMap<(String, String), (String, i64)>,
-    /// (unit, event) -> sum of the values (0 for events without one).
-    pub(crate) tracks: BTreeMap<(String, String), f64>,
+    /// (unit, event) -> the sum of the values (0 for events without one) and the events.
+    pub(crate) tracks: BTreeMap<(String, String), (f64, u64)>,
     /// (flag, variant, minute) -> requests, errors and the latency histogram.
     pub(crate) requests: BTreeMap<(String, String, i64), Requests>,
     /// Events accepted.
@@ -137,7 +137,9 @@ pub(crate) fn sort(events: Vec<Event>, catalog: &Catalog, window: Window) -> Sor
             Event::Track {
                 event, unit, value, ..
             } => {
-                *sorted.tracks.entry((unit, event)).or_insert(0.0) += value.unwrap_or(0.0);
+                let total = sorted.tracks.entry((unit, event)).or_insert((0.0, 0));
+                total.0 += value.unwrap_or(0.0);
+                total.1 += 1;
             }
             Event::Requests {
                 flag,
@@ -241,7 +243,7 @@ mod tests {
             WINDOW,
         );
         assert_eq!(sorted.exposures[&("checkout".into(), "u1".into())].0, "on");
-        assert_eq!(sorted.tracks[&("u1".into(), "purchase".into())], 3.5);
+        assert_eq!(sorted.tracks[&("u1".into(), "purchase".into())], (3.5, 3));
         assert_eq!(sorted.accepted, 5);
     }
 

@@ -8,7 +8,7 @@
 use super::{Dialect, StoreResult, Tx};
 use crate::events::Sorted;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Rows per multi-row statement: well under both databases' bound-parameter limits.
 const CHUNK: usize = 400;
@@ -57,34 +57,6 @@ async fn insert_rows(
                 Bind::Int(i) => query.bind(*i),
                 Bind::Real(f) => query.bind(*f),
             };
-        }
-        out.extend(query.fetch_all(&mut **tx).await?);
-    }
-    Ok(out)
-}
-
-/// `SELECT columns FROM table WHERE environment = $1 AND unit IN (units)`, in chunks.
-async fn by_units<T>(
-    tx: &mut Tx,
-    select: &str,
-    environment: &str,
-    units: &[&str],
-) -> StoreResult<Vec<T>>
-where
-    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
-{
-    let mut out = Vec::new();
-    for chunk in units.chunks(CHUNK) {
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
-        let sql = format!(
-            "{select} WHERE environment = $1 AND unit IN ({})",
-            placeholders.join(",")
-        );
-        // As in `insert_rows`: only placeholders are generated.
-        let mut query =
-            sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql)).bind(environment.to_owned());
-        for unit in chunk {
-            query = query.bind((*unit).to_owned());
         }
         out.extend(query.fetch_all(&mut **tx).await?);
     }
@@ -213,80 +185,71 @@ async fn exposures(
 }
 
 /// Tracked events: each unit's total per flag it was exposed to, and the per-variant sums.
+///
+/// One statement per chunk joins the events to the units' exposures and adds them to the
+/// units' totals, returning the new totals: a total whose event count is the batch's own is
+/// a new conversion, and the total before is the new one less the batch's values, so the sum
+/// of squares moves by new² - before² without reading anything first.
 async fn tracks(tx: &mut Tx, environment: &str, sorted: &Sorted) -> StoreResult<()> {
-    if sorted.tracks.is_empty() {
-        return Ok(());
-    }
-    let units: Vec<&str> = sorted
-        .tracks
-        .keys()
-        .map(|(unit, _)| unit.as_str())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let exposed: Vec<(String, String, String)> = by_units(
-        tx,
-        "SELECT flag, unit, variant FROM exposures",
-        environment,
-        &units,
-    )
-    .await?;
-    if exposed.is_empty() {
-        return Ok(());
-    }
-    let old: BTreeMap<(String, String, String), f64> = by_units::<(String, String, String, f64)>(
-        tx,
-        "SELECT flag, event, unit, value FROM conversions",
-        environment,
-        &units,
-    )
-    .await?
-    .into_iter()
-    .map(|(flag, event, unit, value)| ((flag, event, unit), value))
-    .collect();
-    let mut totals = Vec::new();
+    let rows: Vec<_> = sorted.tracks.iter().collect();
     // (flag, variant, event) -> (new converted units, sum delta, sum of squares delta).
-    let mut metrics: BTreeMap<(&str, &str, &str), (i64, f64, f64)> = BTreeMap::new();
-    for (flag, unit, variant) in &exposed {
-        let unit_tracks = sorted
-            .tracks
-            .range((unit.clone(), String::new())..)
-            .take_while(|((u, _), _)| u == unit);
-        for ((_, event), value) in unit_tracks {
-            let before = old
-                .get(&(flag.clone(), event.clone(), unit.clone()))
-                .copied();
-            let after = before.unwrap_or(0.0) + value;
+    let mut metrics: BTreeMap<(String, String, String), (i64, f64, f64)> = BTreeMap::new();
+    for chunk in rows.chunks(CHUNK) {
+        let mut sql = String::from(
+            "INSERT INTO conversions (environment, flag, event, unit, variant, value, events) \
+             SELECT e.environment, e.flag, v.column2, v.column1, e.variant, v.column3, v.column4 FROM (VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let n = 2 + i * 4;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!("(${n},${},${},${})", n + 1, n + 2, n + 3));
+        }
+        // CROSS JOIN: SQLite then loops over the events and looks each unit up in the
+        // exposures' index (left to itself, without statistics, it may scan the exposures for
+        // every event); PostgreSQL plans it as any join. The WHERE clause also keeps SQLite
+        // from reading ON CONFLICT as a join's ON.
+        sql.push_str(
+            ") AS v CROSS JOIN exposures e WHERE e.environment = $1 AND e.unit = v.column1 \
+             ON CONFLICT (environment, flag, event, unit) DO UPDATE SET \
+             value = conversions.value + excluded.value, events = conversions.events + excluded.events \
+             RETURNING flag, variant, event, unit, value, events",
+        );
+        // As in `insert_rows`: only placeholders are generated.
+        let mut query = sqlx::query_as::<_, (String, String, String, String, f64, i64)>(
+            sqlx::AssertSqlSafe(sql),
+        )
+        .bind(environment.to_owned());
+        for ((unit, event), (value, count)) in chunk {
+            query = query
+                .bind(unit.clone())
+                .bind(event.clone())
+                .bind(*value)
+                .bind(i64::try_from(*count).unwrap_or(i64::MAX));
+        }
+        for (flag, variant, event, unit, total, events) in query.fetch_all(&mut **tx).await? {
+            let Some((value, count)) = sorted.tracks.get(&(unit, event.clone())) else {
+                continue;
+            };
+            let new = events.unsigned_abs() == *count;
+            let before = if new { 0.0 } else { total - value };
             let entry = metrics
                 .entry((flag, variant, event))
                 .or_insert((0, 0.0, 0.0));
-            entry.0 += i64::from(before.is_none());
+            entry.0 += i64::from(new);
             entry.1 += value;
-            entry.2 += after * after - before.map_or(0.0, |b| b * b);
-            totals.push(vec![
-                Bind::Text(environment.to_owned()),
-                Bind::Text(flag.clone()),
-                Bind::Text(event.clone()),
-                Bind::Text(unit.clone()),
-                Bind::Real(after),
-            ]);
+            entry.2 += total * total - before * before;
         }
     }
-    insert_rows(
-        tx,
-        "INSERT INTO conversions (environment, flag, event, unit, value)",
-        "ON CONFLICT (environment, flag, event, unit) DO UPDATE SET value = excluded.value",
-        &totals,
-    )
-    .await?;
     let rows: Vec<Vec<Bind>> = metrics
         .into_iter()
         .map(|((flag, variant, event), (n, sum, sumsq))| {
             vec![
                 Bind::Text(environment.to_owned()),
-                Bind::Text(flag.to_owned()),
-                Bind::Text(variant.to_owned()),
-                Bind::Text(event.to_owned()),
+                Bind::Text(flag),
+                Bind::Text(variant),
+                Bind::Text(event),
                 Bind::Int(n),
                 Bind::Real(sum),
                 Bind::Real(sumsq),

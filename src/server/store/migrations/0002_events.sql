@@ -24,14 +24,18 @@ CREATE TABLE exposures (
 -- A tracked event finds the flags its unit was exposed to.
 CREATE INDEX exposures_by_unit ON exposures (environment, unit);
 
--- An exposed unit's total of a tracked event since its exposure (value: the sum of the
--- events' values, 0 for events without one).
+-- An exposed unit's total of a tracked event since its exposure, under the variant it is
+-- analysed under (value: the sum of the events' values, 0 for events without one; events:
+-- how many). Written by one upsert per batch that joins the events to their exposures and
+-- returns the new totals, from which the per-variant sums are updated.
 CREATE TABLE conversions (
     environment TEXT NOT NULL,
     flag TEXT NOT NULL,
     event TEXT NOT NULL,
     unit TEXT NOT NULL,
+    variant TEXT NOT NULL,
     value DOUBLE PRECISION NOT NULL,
+    events BIGINT NOT NULL,
     PRIMARY KEY (environment, flag, event, unit)
 );
 
