@@ -1,5 +1,6 @@
 // The admin UI's shell: sign-in, the environment switcher, and a hash router that loads one
-// view module per section (list, editor, promote, audit), each `show(main, ctx, params)`.
+// view module per section (list, editor, experiments, promote, audit), each `show(main,
+// ctx, params)`.
 // Plain ES modules, no build step; the backend serves them from the binary.
 
 import { call, signIn, signOut, token } from "./api.js";
@@ -42,6 +43,9 @@ const ROUTES = [
   [/^#\/new\/segments$/, "./editor.js", () => ({ kind: "segments", key: null })],
   [/^#\/segments\/(.+)$/, "./editor.js", (m) => ({ kind: "segments", key: decoded(m[1]) })],
   [/^#\/segments$/, "./list.js", () => ({ kind: "segments" })],
+  [/^#\/experiments\/(.+)$/, "./experiments.js", (m) => ({ key: decoded(m[1]) })],
+  [/^#\/sample-size$/, "./experiments.js", () => ({ calc: true })],
+  [/^#\/rollout\/(.+)$/, "./experiments.js", (m) => ({ key: decoded(m[1]), rollout: true })],
   [/^#\/promote$/, "./promote.js", () => ({})],
   [/^#\/audit(?:\?(.*))?$/, "./audit.js", (m) => ({ query: m[1] ?? "" })],
   [/^#\/(flags)?$/, "./list.js", () => ({ kind: "flags" })],

@@ -1,6 +1,7 @@
 // #/audit: the audit trail (filtered through the API: env, flag, token, limit), newest first,
-// each entry expandable to its before/after diff and its changes; and the scheduled changes
-// of the current environment, the pending ones cancellable by an editor.
+// each entry expandable to its before/after diff and its changes (and, for the automatic
+// decisions of rollout plans and guards, the figures they were taken on); and the scheduled
+// changes of the current environment, the pending ones cancellable by an editor.
 //
 // The filters live in the hash query (#/audit?env=staging&flag=x) when the router passes
 // it on (`params.query`), so they survive a reload and can be linked; they are also kept in
@@ -9,6 +10,8 @@
 import { call, envPath } from "./api.js";
 import { apiError, confirmDialog, fieldError, h, render, toast } from "./dom.js";
 import { renderChanges, renderDiff } from "./diff.js";
+import { figuresView, pc } from "./experiments.js";
+import { pct } from "./summary.js";
 
 const STORE = "edgeflag-admin-audit-filters";
 const FIELDS = ["env", "flag", "token", "limit"];
@@ -98,6 +101,10 @@ function keysOf(entry) {
   return [shown, list.length > 4 ? h("span", { class: "muted" }, ` and ${list.length - 4} more`) : null];
 }
 
+/** An automatic decision's gist, under its action: the weight it set, or the rate that killed. */
+const figuresLine = (f) => f && h("span", { class: "muted figures-line" },
+  f.weight != null ? ` weight ${pct(f.weight)}` : f.rate != null ? ` ${f.variant}: ${f.metric} ${pc(f.rate)} > ${pc(f.maxRate)}` : null);
+
 /** One audit entry: its row, and its detail row (the diff and the changes), hidden. */
 function entryRows(entry) {
   const id = `audit-detail-${++uid}`;
@@ -107,6 +114,7 @@ function entryRows(entry) {
     const hasDocs = entry.before != null || entry.after != null;
     render(
       detailCell,
+      entry.figures ? [h("h4", {}, "Decided on"), figuresView(entry.figures)] : null,
       h("div", { class: "grid2 audit-parts" },
         h("div", {}, h("h4", {}, "Before / after"), hasDocs ? renderDiff(entry.before, entry.after) : h("p", { class: "muted" }, `No single document for a ${entry.action} entry: its changes are listed.`)),
         h("div", {}, h("h4", {}, "Changes"), renderChanges(entry.changes))),
@@ -121,7 +129,7 @@ function entryRows(entry) {
     h("td", { "data-label": "When" }, when(entry.at)),
     h("td", { "data-label": "Environment" }, entry.environment ?? "—"),
     h("td", { "data-label": "Who" }, entry.token ?? h("span", { class: "muted" }, "no token"), h("span", { class: "muted" }, ` via ${SOURCES[entry.source] ?? entry.source ?? "?"}`)),
-    h("td", { "data-label": "Action" }, h("span", { class: `badge action-${entry.action}` }, entry.action)),
+    h("td", { "data-label": "Action" }, h("span", { class: `badge action-${entry.action}` }, entry.action), figuresLine(entry.figures)),
     h("td", { "data-label": "Key" }, entry.key ? [entry.kind ? h("span", { class: "muted" }, `${entry.kind} `) : null, h("code", {}, entry.key)] : keysOf(entry)),
     h("td", { "data-label": "Versions", class: "versions" }, versions),
     h("td", {}, toggle(label, detail, fill)),

@@ -68,7 +68,9 @@ function layout(st) {
     ? h("p", { class: "muted readonly" }, `Read-only: your token (${st.ctx.me?.role}) cannot change ${env}.`)
     : h("div", { class: "actions save" }, h("a", { href: `#/${kind}` }, "Cancel"), button("Review changes…", () => review(st), { id: "e-save", class: "primary" }));
   render(st.main,
-    h("p", { class: "crumbs" }, h("a", { href: `#/${kind}` }, `← ${kind === "flags" ? "Flags" : "Segments"} in ${env}`)),
+    h("p", { class: "crumbs" }, h("a", { href: `#/${kind}` }, `← ${kind === "flags" ? "Flags" : "Segments"} in ${env}`),
+      kind === "flags" && !st.creating ? [" · ", h("a", { href: `#/experiments/${encodeURIComponent(st.key)}` }, "Experiment results"),
+        " · ", h("a", { href: `#/rollout/${encodeURIComponent(st.key)}` }, "Rollout plan and guard")] : null),
     st.heading, st.top,
     st.warnings.length ? h("ul", { class: "lint-list" }, st.warnings.map((w) => h("li", {}, h("span", { class: "badge lint" }, lintLabel(w)), " ", w.message))) : null,
     h("div", { class: "editor" },

@@ -116,7 +116,7 @@ function flagRow(st, item) {
   const r = { item, search: item.key.toLowerCase(), status: state, type: flag.type, scheduled: pending.length > 0, lint: found.map((w) => w.label) };
   const link = h("a", { href: `#/flags/${encodeURIComponent(item.key)}` }, item.key);
   r.el = tr({ "data-key": item.key, "data-status": state },
-    th(link),
+    th(link, flag.trackEvents ? [" ", h("a", { class: "muted results", href: `#/experiments/${encodeURIComponent(item.key)}`, "aria-label": `Experiment results of ${item.key}` }, "results")] : null),
     td({ class: "type" }, flag.type ?? ""),
     td({ class: "status" }, h("span", { class: `badge ${state}` }, state),
       pending.map((s) => [" ", h("span", { class: "badge scheduled" }, "scheduled"),

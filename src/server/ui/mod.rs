@@ -81,6 +81,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("audit.js"),
     ),
     (
+        "experiments.js",
+        "text/javascript; charset=utf-8",
+        include_str!("experiments.js"),
+    ),
+    (
         "tryit.js",
         "text/javascript; charset=utf-8",
         include_str!("tryit.js"),
