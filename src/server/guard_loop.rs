@@ -208,7 +208,8 @@ async fn check_plan(app: &App, row: PlanRow, now: i64) -> StoreResult<()> {
         row.environment, row.flag
     ));
     if action == "rollout-complete" {
-        return audit_only(app, &row.environment, &row.flag, &decision, now).await;
+        let place = (row.environment.as_str(), row.flag.as_str());
+        return audit_only(app, place, ("guard", None), &decision, now).await;
     }
     let edited = match with_weight(&document, &row.flag, &plan.place, &plan.variant, weight) {
         Ok(edited) => edited,
@@ -337,11 +338,14 @@ async fn apply(
     Ok(())
 }
 
-/// An audit entry for a decision that changes no flag (a plan completing).
-async fn audit_only(
+/// Who records a decision that changes no flag: `source` and the token's name, if any.
+pub(crate) type Recorder<'a> = (&'static str, Option<&'a str>);
+
+/// An audit entry for a decision that changes no flag (a plan completing, or cancelled).
+pub(crate) async fn audit_only(
     app: &App,
-    environment: &str,
-    flag: &str,
+    (environment, flag): (&str, &str),
+    (source, token): Recorder<'_>,
     decision: &Decision,
     now: i64,
 ) -> StoreResult<()> {
@@ -351,8 +355,8 @@ async fn audit_only(
     let mut tx = app.store.begin().await?;
     let entry = Entry {
         at: now,
-        source: "guard",
-        token: None,
+        source,
+        token,
         environment,
         action: decision.action,
         kind: Some("flag"),

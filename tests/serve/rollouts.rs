@@ -141,6 +141,19 @@ fn a_plan_advances_while_its_guards_hold_and_rolls_back_when_one_fails() {
     super::support::save(&dir.path("audit.jsonl"), &export);
     let (code, _, stderr) = super::support::edgeflag(&["audit", "verify", &dir.s("audit.jsonl")]);
     assert_eq!(code, Some(0), "{stderr}");
+    // A new plan, cancelled: the weights stay, the cancellation is audited.
+    let again = server.admin("PUT", path, Some(&body.to_string()));
+    assert_eq!(again.status, 200, "{}", again.text());
+    let cancelled = server.admin("DELETE", path, None);
+    assert_eq!(cancelled.json()["status"], "cancelled");
+    assert_eq!(weights(&server, "checkout")[0]["weight"], 10_000);
+    let cancel = server
+        .audit("?flag=checkout")
+        .into_iter()
+        .find(|e| e["action"] == "rollout-cancel")
+        .expect("a rollout-cancel entry");
+    assert_eq!(cancel["source"], "admin");
+    assert_eq!(cancel["figures"]["step"], 0);
 }
 
 #[test]

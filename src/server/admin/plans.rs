@@ -238,7 +238,25 @@ pub(crate) async fn cancel_plan(
         ..row.clone()
     };
     match store::plans::claim_plan(pool, &row, &new).await {
-        Ok(true) => json(StatusCode::OK, &plan_answer(&new)),
+        Ok(true) => {
+            // Cancelling changes no flag, but it is a decision about one: audited.
+            let decision = Decision {
+                action: "rollout-cancel",
+                figures: Value::Object(vec![
+                    ("step".into(), Value::Number(Number::from_i64(row.step))),
+                    (
+                        "plan".into(),
+                        parse_json(row.plan.as_bytes()).unwrap_or(Value::Null),
+                    ),
+                ]),
+            };
+            let place = (env.as_str(), flag.as_str());
+            let by = ("admin", Some(who.name.as_str()));
+            if let Err(e) = crate::guard_loop::audit_only(&app, place, by, &decision, now).await {
+                return refused(&ChangeError::Store(e));
+            }
+            json(StatusCode::OK, &plan_answer(&new))
+        }
         Ok(false) => error(
             StatusCode::CONFLICT,
             "conflict",

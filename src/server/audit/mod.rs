@@ -10,9 +10,9 @@
 //! `kill`, `archive`, `promote`, `reload`, `cancel`), "kind" (`flag`, `segment`, or null for
 //! a whole document), "key", "before" and "after" (the definition's document, null for a
 //! side that does not exist), "changes" ([{"path", "old", "new"}]), "oldVersion",
-//! "newVersion"}`, and for an automatic decision (`rollout-start`, `rollout-advance`,
-//! `rollout-complete`, `rollout-rollback`, `guard-kill`; source `guard` for those the guard
-//! loop takes) a last member `figures`: what the decision was taken on.
+//! "newVersion"}`, and for a rollout or guard decision (`rollout-start`, `rollout-advance`,
+//! `rollout-complete`, `rollout-rollback`, `rollout-cancel`, `guard-kill`; source `guard` for
+//! those the guard loop takes) a last member `figures`: what the decision was taken on.
 //!
 //! A state directory of an older `edgeflag serve` (`DIR/audit.jsonl`) is imported line by
 //! line, unchanged, so its chain continues in the store (`read_legacy`).
