@@ -141,9 +141,19 @@ fn a_plan_advances_while_its_guards_hold_and_rolls_back_when_one_fails() {
     super::support::save(&dir.path("audit.jsonl"), &export);
     let (code, _, stderr) = super::support::edgeflag(&["audit", "verify", &dir.s("audit.jsonl")]);
     assert_eq!(code, Some(0), "{stderr}");
-    // A new plan, cancelled: the weights stay, the cancellation is audited.
+    // A new plan, cancelled: the weights stay, the cancellation is audited. Its first step is
+    // what the flag served already (10% after a re-set): nothing is published, but its start
+    // is audited all the same.
     let again = server.admin("PUT", path, Some(&body.to_string()));
     assert_eq!(again.status, 200, "{}", again.text());
+    let same = server.admin("PUT", path, Some(&body.to_string()));
+    assert_eq!(same.status, 200, "{}", same.text());
+    let starts = server
+        .audit("?flag=checkout")
+        .iter()
+        .filter(|e| e["action"] == "rollout-start")
+        .count();
+    assert_eq!(starts, 3);
     let cancelled = server.admin("DELETE", path, None);
     assert_eq!(cancelled.json()["status"], "cancelled");
     assert_eq!(weights(&server, "checkout")[0]["weight"], 10_000);

@@ -160,6 +160,15 @@ pub(crate) async fn put_plan(
         Ok(o) => o,
         Err(e) => return refused(&e),
     };
+    if !outcome.changed {
+        // The first step is what the flag serves already: nothing to publish, but the plan's
+        // start is a decision all the same.
+        let place = (env.as_str(), flag.as_str());
+        let by = ("admin", Some(who.name.as_str()));
+        if let Err(e) = crate::guard_loop::audit_only(&app, place, by, &decision, now).await {
+            return refused(&ChangeError::Store(e));
+        }
+    }
     let row = PlanRow {
         environment: env.clone(),
         flag: flag.clone(),
