@@ -9,9 +9,11 @@ import { gzipSync } from "node:zlib";
 /**
  * The download budget, in bytes: 80,000, raised by what vetted signature verification costs
  * (ed25519-dalek's `verify_strict` in place of the own verifier it replaced: 4,368 bytes
- * measured on the same tree), rounded up to 84,400.
+ * measured on the same tree), rounded up to 84,400; then by what analytics events cost (issue
+ * #19: the batching, retrying, beacon-sending queue, track() and the `events` option: 1,720
+ * bytes of JavaScript measured on the same tree), rounded up to 86,200.
  */
-export const DOWNLOAD_BUDGET_BYTES = 84_400;
+export const DOWNLOAD_BUDGET_BYTES = 86_200;
 
 /** The most `edgeflag/react` may add to a download, gzipped (React itself not counted). */
 export const REACT_BUDGET_BYTES = 3_000;

@@ -1,13 +1,14 @@
 // The client applications use: evaluation (delegated to the wasm core, contexts compiled once
 // per object), forced values, exposures, events and ready(). Keeping the snapshot fresh is
-// sync.js's job. No flag is evaluated in JavaScript.
+// sync.js's job, sending analytics events events.js's. No flag is evaluated in JavaScript.
 
 import { EdgeflagError } from "./error.js";
+import { events, zeroStats } from "./events.js";
 import { checkOptions, evaluatorOptions } from "./options.js";
 import { overrideAs, readOverrides } from "./overrides.js";
 import { report, Sync } from "./sync.js";
 
-const EVENTS = ["ready", "change", "stale", "error", "recovered"];
+const EVENTS = ["ready", "change", "stale", "error", "recovered", "dropped"];
 const MAX_EXPOSURES = 50_000;
 const NO_CONTEXT = Object.freeze({});
 const TYPES = { bool: "boolean", string: "string", number: "number", object: "object" };
@@ -51,21 +52,39 @@ export class EdgeflagClient {
   #waiters = new Set();
   #queue = [];
   #constructing = true;
-  #units = new WeakMap();
+  // Properties of a compiled context: its unit (the targetingKey), and its Map of flag -> variant
+  // already exposed, a fast path in front of #exposed (whose key is a string built per
+  // evaluation) for a context object evaluated again. On the context itself, which evaluation
+  // has just read: a WeakMap lookup costs a cache miss. Nothing kept per context is made by a
+  // literal (see Exposure in events.js).
+  #unit = Symbol("edgeflag.unit");
+  #seen = Symbol("edgeflag.exposed");
   #sync;
   #closed = false;
+  #events;
+  #tracking;
+  // Per snapshot: the keys of flags with trackEvents, and the version (reading `info` is costly).
+  #snap;
 
   constructor(options) {
     this.#o = checkOptions(options);
     const o = this.#o;
     // Overrides from the page only when the application allows them (development, QA).
     if (o.overrides.allow) this.#overrides = readOverrides(o.overrides);
+    if (o.events) this.#events = events(o, () => this.#emit("dropped", { events: this.eventStats() }));
+    this.#tracking = Boolean(o.onExposure || o.events);
     for (const [k, v] of Object.entries(o.overrides.values ?? {})) if (v != null) this.#overrides.set(k, { value: v });
     if (wasmFailure) {
       this.#queue.push(["error", { error: wasmFailure }]);
     } else {
       this.#ev = new Evaluator(evaluatorOptions(o));
-      this.#sync = new Sync(this.#ev, o, (type, extra) => this.#emit(type, extra), () => this.#settleWaiters());
+      const emit = (type, extra) => {
+        // Every new snapshot comes with an event.
+        for (const handle of this.#snap?.tracked.values() ?? []) handle.free();
+        this.#snap = undefined;
+        this.#emit(type, extra);
+      };
+      this.#sync = new Sync(this.#ev, o, emit, () => this.#settleWaiters());
       this.#sync.start(Date.now());
       if (o.testing && !this.#ev.info) this.#queue.push(["ready", {}]);
     }
@@ -158,12 +177,45 @@ export class EdgeflagClient {
     return this.#closed ? Promise.resolve() : (this.#sync?.tick() ?? Promise.resolve());
   }
 
-  /** Stops timers, the stream and any request in flight. Evaluation keeps serving what is loaded. */
+  /**
+   * Stops timers, the stream and any request in flight, and sends the queued analytics events
+   * (one attempt; `await flush()` first to wait for them). Evaluation keeps serving what is loaded.
+   */
   close() {
     if (this.#closed) return;
     this.#closed = true;
     this.#sync?.close();
+    this.#events?.close();
     for (const w of this.#waiters) this.#settle(w, false);
+  }
+
+  /**
+   * Records an event for experiments (a purchase, a sign-up): `{ unit, value }`, where `unit`
+   * defaults to the `targetingKey` of the context the page was rendered with (the bootstrap's)
+   * and `value` is a finite number. Sent with the exposures; does nothing without `events`.
+   * Invalid input is reported (`reportError`/`console.error`) and counted, never thrown.
+   */
+  track(event, details) {
+    try {
+      this.#events?.track(event, details, this.#o.rendered?.context?.targetingKey);
+    } catch (e) {
+      report(e);
+    }
+  }
+
+  /** Sends the queued analytics events now; resolves when each batch was accepted or given up. Never rejects. */
+  flush() {
+    return this.#events?.flush() ?? Promise.resolve();
+  }
+
+  /**
+   * Counters of the analytics events: `queued` (waiting or being sent), `sent` (accepted by the
+   * endpoint, or handed to `sendBeacon`), `dropped` (queue full, batch refused or retries
+   * exhausted), `invalid` (refused `track()` input, exposures without a unit), `failedBatches`,
+   * `retries`.
+   */
+  eventStats() {
+    return { ...(this.#events?.stats ?? zeroStats()) };
   }
 
   /** Compiles a context once for many evaluations (plain objects are also cached per object). */
@@ -199,12 +251,8 @@ export class EdgeflagClient {
       if (!this.#ev) return failed(defaultValue, wasmFailure.message);
       if (this.#o.testing && !this.#ev.info) return plain(defaultValue, "DEFAULT");
       const ctx = this.#context(context);
-      const d = this.#ev.details(String(key), ctx, defaultValue);
-      // Exposures: every served variant of a flag with trackEvents, once per (flag, variant, unit).
-      if (this.#o.onExposure && d.variant !== undefined && this.#ev.tracksEvents(String(key))) {
-        this.#expose(key, d, this.#units.get(ctx));
-      }
-      return d;
+      const tracked = this.#tracked(key);
+      return tracked ? this.#exposing(tracked, key, ctx, defaultValue) : this.#ev.details(String(key), ctx, defaultValue);
     } catch (e) {
       return failed(defaultValue, String(e));
     }
@@ -263,11 +311,14 @@ export class EdgeflagClient {
   #value(kind, key, context, defaultValue) {
     try {
       const typed = TYPES[kind] === typeof defaultValue && defaultValue !== null;
-      if (this.#overrides.size || this.#o.onExposure || !typed || !this.#ev) {
+      if (this.#overrides.size || !typed || !this.#ev) {
         const d = this.details(key, context, defaultValue);
         return typed || typeof d.value === TYPES[kind] ? d.value : defaultValue;
       }
-      return this.#ev[kind](String(key), this.#context(context), defaultValue);
+      const ctx = this.#context(context);
+      const tracked = this.#tracked(key);
+      // A typed default: the details' value is of its type (the default on a mismatch).
+      return tracked ? this.#exposing(tracked, key, ctx, defaultValue).value : this.#ev[kind](String(key), ctx, defaultValue);
     } catch {
       return defaultValue;
     }
@@ -281,7 +332,7 @@ export class EdgeflagClient {
     if (!ctx) {
       ctx = this.#ev.context(c);
       this.#contexts.set(c, ctx);
-      this.#units.set(ctx, c.targetingKey);
+      if (this.#tracking) ctx[this.#unit] = c.targetingKey;
     }
     return ctx;
   }
@@ -304,14 +355,55 @@ export class EdgeflagClient {
     return out;
   }
 
-  #expose(key, d, unit) {
+  // Details through the handle of a tracked flag, reporting the exposure: every served variant
+  // of a flag with trackEvents, once per (flag, variant, unit).
+  #exposing(tracked, key, ctx, defaultValue) {
+    const d = tracked.details(ctx, defaultValue);
+    if (d.variant !== undefined) this.#expose(String(key), d, ctx);
+    return d;
+  }
+
+  #expose(key, d, ctx) {
+    let seen = ctx[this.#seen];
+    if (seen?.get(key) === d.variant) return;
+    const unit = ctx[this.#unit];
     const id = `${key}\u0000${d.variant}\u0000${unit}`;
-    if (this.#exposed.has(id)) return;
+    if (this.#exposed.has(id)) {
+      if (!seen) ctx[this.#seen] = seen = new Map();
+      seen.set(key, d.variant);
+      return;
+    }
     if (this.#exposed.size >= MAX_EXPOSURES) this.#exposed.clear();
     this.#exposed.add(id);
-    const exposure = { flag: key, variant: d.variant, value: d.value, unit, reason: d.reason, ruleId: d.ruleId };
-    exposure.version = this.#ev.info?.version;
-    call(this.#o.onExposure, exposure);
+    const { version } = this.#snapshot();
+    if (this.#o.onExposure) {
+      // Not an object literal: applications keep exposures (see Exposure in events.js).
+      const e = new Object();
+      e.flag = key;
+      e.variant = d.variant;
+      e.value = d.value;
+      e.unit = unit;
+      e.reason = d.reason;
+      e.ruleId = d.ruleId;
+      e.version = version;
+      call(this.#o.onExposure, e);
+    }
+    this.#events?.exposure(key, d.variant, d.ruleId, version, unit);
+  }
+
+  // A handle on `key` when exposures are reported and the flag has trackEvents (evaluating
+  // through it skips passing the key into wasm: what keeps exposure tracking cheap).
+  #tracked(key) {
+    return this.#tracking ? this.#snapshot().tracked.get(String(key)) : undefined;
+  }
+
+  #snapshot() {
+    if (!this.#snap) {
+      const ev = this.#ev;
+      const keys = ev.flagKeys().filter((k) => ev.tracksEvents(k));
+      this.#snap = { tracked: new Map(keys.map((k) => [k, ev.flag(k)])), version: ev.info?.version };
+    }
+    return this.#snap;
   }
 
   #flush() {

@@ -110,7 +110,10 @@ export interface FetchResponse {
 
 /** A `fetch` function (the global one by default). */
 export type FetchFunction = {
-  bivariance(input: string, init: { headers: Record<string, string>; signal: unknown }): Promise<FetchResponse>;
+  bivariance(
+    input: string,
+    init: { headers: Record<string, string>; signal: unknown; method?: "POST"; body?: string; keepalive?: boolean },
+  ): Promise<FetchResponse>;
 }["bivariance"];
 
 /** One exposure of a unit to an experiment variant, reported once per (flag, variant, unit). */
@@ -124,6 +127,43 @@ export interface Exposure {
   ruleId?: string;
   /** The snapshot version that served it. */
   version?: number;
+}
+
+/**
+ * Analytics events: exposures (the ones `onExposure` hears) and {@link EdgeflagClient.track}
+ * events, POSTed in batches `{ batch, events }` to the edge worker's events endpoint.
+ */
+export interface EventsOptions {
+  /**
+   * The endpoint. Default: `/edgeflag/events` on the origin of `url` (the snapshot URL),
+   * resolved against the page. Outside a page there is no default: events are off unless
+   * this is set (a relative URL is then resolved against `url`).
+   */
+  url?: string | UrlLike;
+  /** A batch leaves at most this long after its first event (default 5000). */
+  flushIntervalMs?: number;
+  /** Events per batch (default 100, at most 500); a full batch is sent at once. */
+  maxBatch?: number;
+  /** Events kept at most while waiting to be sent (default 1000); more are dropped and counted. */
+  maxQueue?: number;
+  /** Send with `navigator.sendBeacon` when the page is hidden (default `true`); else `fetch` with `keepalive`. */
+  beacon?: boolean;
+}
+
+/** The counters of {@link EdgeflagClient.eventStats}. */
+export interface EventStats {
+  /** Events waiting to be sent, or being sent. */
+  queued: number;
+  /** Events in batches the endpoint accepted (2xx), or that the browser took with `sendBeacon`. */
+  sent: number;
+  /** Events dropped: the queue was full, the client closed, or their batch was refused (4xx but 408/429) or failed 6 times. */
+  dropped: number;
+  /** Refused `track()` calls (reported with `reportError`/`console.error`) and exposures without a unit. */
+  invalid: number;
+  /** Batches given up on (refused, or failed 6 times). */
+  failedBatches: number;
+  /** Sends repeated after a network failure, a 5xx, 408 or 429 (with the same batch id). */
+  retries: number;
 }
 
 /** Who the client trusts: the options of `new Evaluator()` and of `createClient()`. */
@@ -186,6 +226,11 @@ export interface ClientOptions extends TrustOptions {
   staleAfterMs?: number;
   /** Called once per (flag, variant, unit) when a flag with `trackEvents` serves a variant. */
   onExposure?: (exposure: Exposure) => void;
+  /**
+   * Sends exposures and `track()` events to the edge worker (see {@link EventsOptions}); on by
+   * default in pages (to `/edgeflag/events`), off elsewhere unless `events.url` is set. `false`: off.
+   */
+  events?: EventsOptions | boolean;
   /** The `fetch` to use (default: the global one). */
   fetch?: FetchFunction;
   /** Forced values, and whether the page may override flags (development and QA). */
@@ -211,8 +256,8 @@ export interface OverrideOptions {
   storage?: { getItem(key: string): string | null | undefined } | null;
 }
 
-/** Client events. */
-export type ClientEventType = "ready" | "change" | "stale" | "error" | "recovered";
+/** Client events (`dropped`: analytics events were dropped, see {@link EventStats}). */
+export type ClientEventType = "ready" | "change" | "stale" | "error" | "recovered" | "dropped";
 
 /** What a listener receives. */
 export interface ClientEvent {
@@ -225,6 +270,16 @@ export interface ClientEvent {
   overrides?: string[];
   /** `stale`/`error`: why. */
   error?: EdgeflagError;
+  /** `dropped`: the counters then. */
+  events?: EventStats;
+}
+
+/** What {@link EdgeflagClient.track} takes besides the event's name. */
+export interface TrackDetails {
+  /** The unit (default: the `targetingKey` of the bootstrap's context, the one the page was rendered with). */
+  unit?: string | number;
+  /** A finite number: an amount, a duration, a count. */
+  value?: number;
 }
 
 /** A context compiled for many evaluations (see {@link EdgeflagClient.context}). */
@@ -299,8 +354,19 @@ export declare class EdgeflagClient<F = RegisteredFlags> {
   refresh(): Promise<void>;
   /** Polls if a poll is due (for runtimes whose timers do not outlive a request, e.g. `ctx.waitUntil(client.refreshIfDue())` in Workers). */
   refreshIfDue(): Promise<void>;
-  /** Stops timers, the stream and requests; evaluation keeps serving what is loaded. */
+  /** Stops timers, the stream and requests, and sends queued events (one attempt); evaluation keeps serving what is loaded. */
   close(): void;
+  /**
+   * Records an event for experiments (a purchase, a sign-up), sent with the exposures. `name`:
+   * 1 to 64 characters `A-Z a-z 0-9 _ . : -`. Invalid input is reported (`reportError`, or
+   * `console.error`) and counted in `eventStats().invalid`, never thrown. Does nothing when
+   * events are off.
+   */
+  track(name: string, details?: TrackDetails): void;
+  /** Sends the queued events now; resolves once each batch was accepted or given up. Never rejects. */
+  flush(): Promise<void>;
+  /** A copy of the analytics events' counters (all zero when events are off). */
+  eventStats(): EventStats;
   /** Compiles a context once for many evaluations. */
   context(attributes: EvaluationContext): Context;
   bool(key: FlagKey<F, boolean>, context: ContextInput | undefined, defaultValue: boolean): boolean;

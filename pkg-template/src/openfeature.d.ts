@@ -8,6 +8,7 @@ import type {
   ProviderMetadata,
   ResolutionDetails,
   ServerProviderEvents,
+  TrackingEventDetails,
 } from "@openfeature/core";
 import type { ClientOptions, EdgeflagClient } from "./index.js";
 
@@ -29,6 +30,11 @@ declare abstract class EdgeflagProvider<E extends ClientProviderEvents | ServerP
   /** Compiles the new static context once. */
   onContextChange(oldContext: EvaluationContext, newContext: EvaluationContext): void;
   onClose(): Promise<void>;
+  /**
+   * The Tracking API: `client.track(name, details)` of either SDK records an event with the
+   * context's `targetingKey` as its unit and `details.value` as its value (see `EdgeflagClient.track`).
+   */
+  track(trackingEventName: string, context: EvaluationContext, trackingEventDetails: TrackingEventDetails): void;
   /** Resolution details of one flag. */
   evaluate<T>(flagKey: string, defaultValue: T, context: EvaluationContext): ResolutionDetails<T>;
 }

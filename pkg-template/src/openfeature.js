@@ -110,6 +110,14 @@ class EdgeflagProvider {
     this.#compiled(newContext);
   }
 
+  /**
+   * The OpenFeature Tracking API (`client.track(name, details)`): an event for the context's
+   * `targetingKey` (the unit), with `details.value` as its value, sent with the client's events.
+   */
+  track(trackingEventName, context, details) {
+    this.client.track(trackingEventName, { unit: context?.targetingKey, value: details?.value });
+  }
+
   /** OpenFeature resolution details of one flag. */
   evaluate(key, defaultValue, context) {
     const d = this.client.details(key, this.#compiled(context), defaultValue);

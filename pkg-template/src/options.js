@@ -18,15 +18,19 @@ export function checkOptions(options) {
   else if (o.stream === false || o.stream === undefined) o.stream = undefined;
   else if ((o.stream = href(o.stream)) === undefined) throw bad("options.stream must be a boolean or a URL");
   if (o.stream === undefined && options.stream === true) throw bad("options.stream: true needs options.url");
-  for (const name of ["pollIntervalMs", "timeoutMs", "minBackoffMs", "maxBackoffMs", "staleAfterMs", "maxBytes"]) {
-    const v = o[name];
-    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw bad(`options.${name} must be a positive integer`);
-  }
+  const ints = (obj, prefix, names) => {
+    for (const name of names) {
+      const v = obj[name];
+      if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw bad(`options.${prefix}${name} must be a positive integer`);
+    }
+  };
+  ints(o, "", ["pollIntervalMs", "timeoutMs", "minBackoffMs", "maxBackoffMs", "staleAfterMs", "maxBytes"]);
   o.maxBytes ??= 4 * 1024 * 1024;
   for (const name of ["onExposure", "fetch"]) {
     if (o[name] !== undefined && typeof o[name] !== "function") throw bad(`options.${name} must be a function`);
   }
-  if (o.url || o.stream) {
+  o.events = checkEvents(o, bad, ints);
+  if (o.url || o.stream || o.events) {
     const f = o.fetch ?? globalThis.fetch;
     if (typeof f !== "function") throw bad("no fetch() in this runtime: pass options.fetch");
     o.fetch = o.fetch ?? ((...args) => globalThis.fetch(...args));
@@ -67,6 +71,53 @@ function unwrapBootstrap(o, bad) {
   else if (typeof b === "string" || b instanceof Uint8Array) o.bootstrap = b;
   else if (typeof b === "object" && b !== null) o.bootstrap = JSON.stringify(b);
   else throw bad("options.bootstrap must be an envelope, or { envelope, values }");
+}
+
+// Analytics events (exposures, track()): `true`, `false`, or `{ url, flushIntervalMs, maxBatch,
+// maxQueue, beacon }` with defaults. The endpoint defaults to the edge worker's `/edgeflag/events`
+// on the origin of the snapshot URL (resolved against the page); without a page there is no
+// default, so events are off unless a URL is given. Left unset, events are on only where that
+// endpoint surely exists: a page whose snapshot comes from the worker's `/edgeflag/snapshot`
+// (a client of the backend itself would only collect 404s).
+function checkEvents(o, bad, ints) {
+  if (o.events === undefined && !fromWorker(o.url)) return undefined;
+  const v = o.events === true || o.events === undefined ? {} : o.events;
+  if (v === false) return undefined;
+  if (typeof v !== "object" || v === null) throw bad("options.events must be false or an object");
+  ints(v, "events.", ["flushIntervalMs", "maxBatch", "maxQueue"]);
+  if (v.maxBatch > 500) throw bad("options.events.maxBatch must be at most 500");
+  if (v.beacon !== undefined && typeof v.beacon !== "boolean") throw bad("options.events.beacon must be a boolean");
+  const url = v.url === undefined ? "/edgeflag/events" : href(v.url);
+  if (url === undefined) throw bad("options.events.url must be a string or a URL");
+  const page = browser(() => globalThis.location.href);
+  if (v.url === undefined && !page) return undefined;
+  let base = page;
+  try {
+    base = new URL(o.url ?? page, page).href;
+  } catch {
+    // no page, and no absolute snapshot URL: only an absolute events URL works
+  }
+  try {
+    return {
+      url: new URL(url, base).href,
+      flushIntervalMs: v.flushIntervalMs ?? 5000,
+      maxBatch: v.maxBatch ?? 100,
+      maxQueue: v.maxQueue ?? 1000,
+      beacon: v.beacon ?? true,
+    };
+  } catch {
+    throw bad("options.events.url must be absolute outside a page");
+  }
+}
+
+/** Whether the snapshot URL is the edge worker's route (resolved against the page, if any). */
+function fromWorker(url) {
+  try {
+    const page = browser(() => globalThis.location.href);
+    return url !== undefined && new URL(url, page).pathname.endsWith("/edgeflag/snapshot");
+  } catch {
+    return false;
+  }
 }
 
 const OVERRIDE_OPTIONS = ["allow", "values", "url", "storage"];

@@ -23,6 +23,7 @@ export function createTestClient({ flags, ...options } = {}) {
     // than for a real client, but the owner check still runs (override it with `owner`).
     ...(options.anyOwner ? {} : { owner: "test" }),
     storage: null,
+    events: false, // unless asked for: a test client touches no network
     ...options,
     overrides: { ...options.overrides, values: { ...options.overrides?.values, ...flags } },
     publicKeys: options.publicKeys ?? [PLACEHOLDER_KEY],

@@ -1,5 +1,6 @@
 // The OpenFeature providers with the real SDKs from npm: @openfeature/web-sdk (synchronous
-// resolvers, static context, provider events) and @openfeature/server-sdk (dynamic context).
+// resolvers, static context, provider events) and @openfeature/server-sdk (dynamic context),
+// and both SDKs' Tracking API (track()) sending to a local events endpoint.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { OpenFeature as WebOpenFeature, ProviderEvents, ProviderStatus } from "@openfeature/web-sdk";
@@ -9,6 +10,7 @@ import { EdgeflagServerProvider, EdgeflagWebProvider } from "edgeflag/openfeatur
 import { createTestClient } from "edgeflag/testing";
 import { makeSigner, payload } from "./helpers/signer.mjs";
 import { closedPortUrl, startServer } from "./helpers/server.mjs";
+import { contractProblems, startCollector } from "./helpers/collector.mjs";
 
 const signer = makeSigner();
 const options = (extra) => ({
@@ -147,4 +149,45 @@ test("server SDK: evaluation before readiness and with bad contexts gives defaul
   const d = await ServerOpenFeature.getClient().getBooleanDetails("new-checkout", true, { targetingKey: "u", nested: cyclic });
   assert.equal(d.value, true);
   assert.equal(d.errorCode, "INVALID_CONTEXT");
+});
+
+test("track() of both SDKs reaches the events endpoint, the context's targetingKey as the unit", async (t) => {
+  const collector = await startCollector(t);
+  const events = { url: collector.url, flushIntervalMs: 60_000 };
+  t.after(() => WebOpenFeature.close());
+  const web = createClient(options({ bootstrap: signer.envelope(payload()), events }));
+  t.after(() => web.close());
+  await WebOpenFeature.setContext({ targetingKey: "user-9", plan: "pro" });
+  await WebOpenFeature.setProviderAndWait(new EdgeflagWebProvider(web));
+  const of = WebOpenFeature.getClient();
+  const variant = of.getStringDetails("experiment", "control").variant;
+  of.track("purchase", { value: 9.99, currency: "EUR" });
+  of.track("signup");
+  await web.flush();
+  assert.deepEqual(contractProblems(collector.requests[0].body), []);
+  assert.deepEqual(collector.requests[0].body.events.map(({ at, ...e }) => e), [
+    { kind: "exposure", flag: "experiment", variant, ruleId: null, version: 1, unit: "user-9" },
+    { kind: "track", event: "purchase", unit: "user-9", value: 9.99 },
+    { kind: "track", event: "signup", unit: "user-9" },
+  ]);
+
+  t.after(() => ServerOpenFeature.close());
+  const server = createClient(options({ bootstrap: signer.envelope(payload()), events }));
+  t.after(() => server.close());
+  await ServerOpenFeature.setProviderAndWait(new EdgeflagServerProvider(server));
+  const sof = ServerOpenFeature.getClient();
+  sof.track("checkout", { targetingKey: "u-1" }, { value: 3 });
+  const original = console.error;
+  const errors = [];
+  console.error = (e) => errors.push(e);
+  try {
+    sof.track("checkout", {}, { value: 3 }); // no targetingKey: no unit, reported and counted
+    sof.track("bad name", { targetingKey: "u-1" });
+  } finally {
+    console.error = original;
+  }
+  assert.equal(errors.length, 2);
+  await server.flush();
+  assert.deepEqual(collector.requests[1].body.events.map(({ kind, event, unit, value }) => [kind, event, unit, value]), [["track", "checkout", "u-1", 3]]);
+  assert.equal(server.eventStats().invalid, 2);
 });

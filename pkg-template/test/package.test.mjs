@@ -83,7 +83,7 @@ for (const kind of ["esm", "cjs"]) {
 
 const consumer = `
 import { createClient, bucket, EdgeflagError, Evaluator } from "edgeflag";
-import type { ClientEvent, EvaluationDetails, Status, SnapshotInfo, Exposure, Context } from "edgeflag";
+import type { ClientEvent, EvaluationDetails, Status, SnapshotInfo, Exposure, Context, EventStats } from "edgeflag";
 import { EdgeflagServerProvider, EdgeflagWebProvider } from "edgeflag/openfeature";
 import { createTestClient } from "edgeflag/testing";
 import { parseOverrides, formatOverrides } from "edgeflag/overrides";
@@ -102,7 +102,15 @@ const client = createClient({
   storage: null,
   onExposure: (e) => exposures.push(e),
   overrides: { allow: process.env.NODE_ENV !== "production", values: { "new-checkout": true } },
+  events: { url: "https://shop.example.com/edgeflag/events", flushIntervalMs: 5000, maxBatch: 100, maxQueue: 1000, beacon: true },
 });
+client.track("purchase", { unit: "u1", value: 42.5 });
+client.track("signup");
+const flushed: Promise<void> = client.flush();
+const stats: EventStats = client.eventStats();
+stats.dropped satisfies number;
+client.on("dropped", (e) => e.events?.dropped);
+createClient({ publicKeys: [], environment: "production", events: false });
 const parsed: Map<string, { value: unknown }> = parseOverrides("a:true").values;
 const text: string = formatOverrides({ a: true, b: "x" });
 const devtools = import("edgeflag/devtools").then(({ showDevtools }) => {
@@ -129,11 +137,15 @@ const ev = new Evaluator({ publicKeys: [], environment: "production" });
 ev.load("{}", Date.now()).version satisfies number;
 new EdgeflagError("X", "y").code satisfies string;
 OpenFeature.setProvider(new EdgeflagWebProvider(client));
+OpenFeature.getClient().track("purchase", { value: 9.99 });
+new EdgeflagServerProvider(client).track("purchase", { targetingKey: "u1" }, { value: 1 });
 ServerOpenFeature.setProvider(new EdgeflagServerProvider({ publicKeys: [], environment: "production" }, { readyTimeoutMs: 1 }));
 const test = createTestClient({ flags: { "new-checkout": true } });
 test.override("new-checkout", false);
 // @ts-expect-error unknown event names are type errors
 client.on("nope", () => {});
+// @ts-expect-error a tracked value is a number
+client.track("purchase", { value: "42" });
 // @ts-expect-error a client needs an environment
 createClient({ publicKeys: [] });
 // @ts-expect-error the default decides the type
