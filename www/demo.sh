@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# The one-command demo: the owning backend (`edgeflag serve`, embedded example), the edge
-# worker on workerd (Miniflare) serving www/ with the bootstrap injected, the page verifying
-# and evaluating in the browser, and the backend's admin UI. Prints the page's URL, the admin
-# UI's URL and its token, and a kill-switch curl; Ctrl-C (or SIGTERM) stops everything.
+# The one-command demo: the owning backend (`edgeflag serve`, embedded example, a generated
+# ingest key, guards judged every 2 s), the edge worker on workerd (Miniflare) serving www/
+# with the bootstrap injected and, as a second instance, /release/* in canary mode in front
+# of a stable and a canary origin, the page verifying and evaluating in the browser and
+# sending its checkout experiment's exposures and purchases, simulated shoppers, and the
+# backend's admin UI. Prints the page's URL, the admin UI's URL, its token, the ingest key,
+# a kill-switch curl, the experiment's and the canary plan's URLs and the curl that breaks
+# the canary origin; Ctrl-C (or SIGTERM) stops everything.
 #
-# Usage: www/demo.sh            (PORT=8080 www/demo.sh for a fixed page port; default: a free one)
+# Usage: www/demo.sh            (PORT=8080 www/demo.sh for a fixed page port; default: a free one;
+#                                EDGEFLAG_DEMO_SHOPPERS=0: no simulated shoppers)
 #        www/demo.sh --prepare  installs and builds only (www/test/run.sh uses it), then exits
 #
 # Idempotent: installs what is missing (tests/setup.sh), builds the CLI (cargo, incremental),

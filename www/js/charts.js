@@ -23,11 +23,15 @@ function syntheticContext(base, i) {
   return { ...base, targetingKey: `synthetic-${i}` };
 }
 
-/** Variant counts for `n` synthetic users (the form's other attributes kept), with each label's value. */
+/**
+ * Variant counts for `n` synthetic users (the form's other attributes kept), with each label's
+ * value. Through `all()`, which reports no exposures: `details()` would report every synthetic
+ * user of a flag with trackEvents to the experiment.
+ */
 function distribution(client, key, base, n) {
   const counts = new Map();
   for (let i = 0; i < n; i++) {
-    const d = client.details(key, syntheticContext(base, i));
+    const d = client.all(syntheticContext(base, i))[key] ?? { reason: "ERROR", errorCode: "FLAG_NOT_FOUND" };
     const label = d.variant ?? d.errorCode ?? d.reason;
     const seen = counts.get(label);
     if (seen) seen.count += 1;

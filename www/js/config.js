@@ -4,6 +4,12 @@
 export default {
   snapshotUrl: "/edgeflag/snapshot",
   streamUrl: "/edgeflag/stream",
+  // The edge worker's events route: exposures and track() calls go there, then to the backend.
+  eventsUrl: "/edgeflag/events",
+  // Served by the release worker in canary mode: which origin answered, and its build.
+  releaseUrl: "/release/build",
+  canaryFlag: "canary-release",
+  experimentFlag: "checkout-experiment",
   publicKeys: [],
   owner: "demo-shop",
   environment: "production",

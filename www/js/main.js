@@ -1,11 +1,18 @@
 // The demo page: one edgeflag client, created from the bootstrap the worker injected (so the
 // first paint already shows the right variants), kept fresh by the snapshot stream, and
-// re-evaluated locally whenever the context form changes — no request per evaluation.
+// re-evaluated locally whenever the context form changes — no request per evaluation. The
+// checkout is an experiment: the client reports the shopper's exposure and `purchase` events
+// to the worker's /edgeflag/events, which forwards them to the backend.
 import { createClient } from "edgeflag";
 import config from "./config.js";
 import { renderStore } from "./storefront.js";
 import { renderFlags, renderSnapshot } from "./inspector.js";
 import { renderCharts, fillChartChoices } from "./charts.js";
+import { releasePanel } from "./release.js";
+
+/** What the checkout charges (and the `value` of a purchase event). */
+const PRICE = 49;
+const EXPERIMENT = config.experimentFlag ?? "checkout-experiment";
 
 const bootstrapElement = document.getElementById("edgeflag-bootstrap");
 const bootstrap = bootstrapElement ? JSON.parse(bootstrapElement.textContent) : undefined;
@@ -20,6 +27,8 @@ const client = createClient({
   storageKey: "edgeflag-demo",
   // A demo is development: ?edgeflag=new-checkout:true and the dev panel's flips count here.
   overrides: { allow: true },
+  // Exposures of flags with trackEvents and track() calls, batched to the edge worker.
+  events: { url: config.eventsUrl ?? "/edgeflag/events", flushIntervalMs: 1000 },
 });
 // For tests and curious visitors: the client is on the window.
 window.edgeflag = client;
@@ -38,6 +47,7 @@ function currentContext() {
 
 let ctx = currentContext();
 let previous = {};
+const release = releasePanel(client, config, () => ctx);
 
 // The charts evaluate some 22,000 times (about half a second): they are drawn after the
 // storefront and the table have painted, and several changes in a row draw them once.
@@ -53,11 +63,30 @@ function scheduleCharts() {
   );
 }
 
+/** The analytics events' counters (client.eventStats()). */
+function renderEvents() {
+  for (const [field, n] of Object.entries(client.eventStats())) {
+    const dd = document.querySelector(`#events [data-field="${field}"]`);
+    if (dd) dd.textContent = String(n);
+  }
+}
+
+/**
+ * The shopper saw the checkout: evaluating the experiment with details() reports the exposure
+ * (once per flag, variant and unit). Only for a settled context (the page's first, a changed
+ * select, a field left), so that typing a targetingKey does not expose every prefix of it.
+ */
+function exposeCheckout() {
+  return client.details(EXPERIMENT, ctx, "");
+}
+
 function render() {
   const all = client.all(ctx);
-  renderStore(all);
+  renderStore(all, EXPERIMENT);
   previous = renderFlags(all, previous);
   renderSnapshot(client);
+  renderEvents();
+  release.paint();
   fillChartChoices(Object.keys(all));
   scheduleCharts();
 }
@@ -70,12 +99,50 @@ document.getElementById("devtools").addEventListener("click", async () => {
   panel = showDevtools(client, { context: ctx, open: true });
 });
 
+// Checkout: a purchase of the experiment's unit, sent at once (flush) rather than with the next batch.
+document.getElementById("checkout").addEventListener("click", async () => {
+  const note = document.getElementById("purchase");
+  const unit = ctx.targetingKey;
+  if (!unit) {
+    note.textContent = "No targetingKey in the context: nothing to track the purchase for.";
+    return;
+  }
+  const d = exposeCheckout();
+  client.track("purchase", { unit, value: PRICE });
+  note.dataset.unit = unit;
+  note.dataset.variant = d.variant ?? "";
+  note.textContent = `Order placed: purchase of €${PRICE}.00 tracked for ${unit} (${EXPERIMENT}: ${d.variant ?? "–"})`;
+  renderEvents();
+  await client.flush();
+  renderEvents();
+});
+
 form.addEventListener("input", () => {
   ctx = currentContext();
   if (panel) panel.context = ctx;
   render();
 });
+form.addEventListener("change", () => {
+  exposeCheckout();
+  release.check();
+});
 document.getElementById("chart-flag").addEventListener("change", scheduleCharts);
-for (const type of ["ready", "change", "stale", "error", "recovered"]) client.on(type, render);
-setInterval(() => renderSnapshot(client), 1000);
+for (const type of ["ready", "change", "stale", "error", "recovered"]) {
+  client.on(type, () => {
+    release.recount();
+    render();
+    exposeCheckout();
+    // A new snapshot may route this shopper elsewhere (the canary rolled back, a step further).
+    if (type === "change") release.check();
+  });
+}
+client.on("dropped", renderEvents);
+setInterval(() => {
+  renderSnapshot(client);
+  renderEvents();
+}, 1000);
+setInterval(() => release.check(), 2000);
+release.recount();
 render();
+exposeCheckout();
+release.check();

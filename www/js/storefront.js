@@ -1,4 +1,6 @@
-// The storefront reads four flags: what a real page would branch on.
+// The storefront reads five flags: what a real page would branch on. It paints from `all()`,
+// which reports no exposures; the page reports the checkout experiment's exposure itself
+// (main.js), once the shopper's context is settled.
 
 function value(all, key, fallback) {
   const d = all[key];
@@ -6,7 +8,7 @@ function value(all, key, fallback) {
 }
 
 /** Paints the shop from the evaluated flags. */
-export function renderStore(all) {
+export function renderStore(all, experimentFlag = "checkout-experiment") {
   const button = document.getElementById("checkout");
   const color = all["checkout-button-color"];
   button.dataset.variant = color?.variant ?? "";
@@ -17,6 +19,12 @@ export function renderStore(all) {
   document.getElementById("checkout-kind").textContent = newCheckout
     ? "new checkout flow (flag new-checkout is on)"
     : "classic checkout (flag new-checkout is off)";
+  // The experiment: its treatment promises free returns under the button, the control says nothing.
+  const offer = document.getElementById("checkout-offer");
+  const promise = value(all, experimentFlag, "");
+  offer.dataset.variant = all[experimentFlag]?.variant ?? "";
+  offer.textContent = typeof promise === "string" ? promise : "";
+  offer.hidden = !offer.textContent;
   document.getElementById("threshold").textContent = String(value(all, "free-shipping-threshold", "…"));
   const banner = document.getElementById("banner");
   const content = value(all, "banner", null);

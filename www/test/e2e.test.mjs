@@ -139,7 +139,10 @@ test("a context change re-evaluates locally, without a network request", async (
   await painted(page);
   await status(page, "READY");
   const requests = [];
-  page.on("request", (r) => requests.push(`${r.method()} ${r.url()}`));
+  // Evaluation requests only: the page's analytics events (exposures, batched to
+  // /edgeflag/events) and its release panel's polling of /release/build are not evaluation.
+  const other = (url) => url.pathname === "/edgeflag/events" || url.pathname.startsWith("/release/");
+  page.on("request", (r) => other(new URL(r.url())) || requests.push(`${r.method()} ${r.url()}`));
 
   await page.selectOption('select[name="plan"]', "pro");
   assert.equal((await storefront(page)).threshold, "0");

@@ -32,6 +32,6 @@ if [ "$*" = "$(echo ./*.test.mjs)" ]; then
 fi
 # The README's screenshots are these tests' own: refreshed after a green run.
 mkdir -p "$ROOT/www/screenshots"
-for shot in admin-list admin-editor admin-tryit admin-audit admin-demo-killed storefront-killed; do
+for shot in admin-list admin-editor admin-tryit admin-audit admin-experiments admin-demo-killed storefront-killed storefront-rollback; do
   if [ -f "$ROOT/target/e2e/$shot.png" ]; then cp "$ROOT/target/e2e/$shot.png" "$ROOT/www/screenshots/$shot.png"; fi
 done
