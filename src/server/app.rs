@@ -2,14 +2,13 @@
 //! serves, the admin tokens, and what `GET /admin/status` reports. Changes go through
 //! [`change`](crate::change); replicas learn of each other's through [`sync`](crate::sync).
 
-use crate::events::{Catalog, IngestSettings};
+use crate::events::{Catalogs, IngestSettings};
 use crate::publisher::{Published, Publisher};
 use crate::store::{Store, TokenRow};
 use crate::tenants::TenantQuery;
 use crate::throttle::AuthThrottle;
 use crate::token::OperatorToken;
 use edgeflag::envelope::SigningKey;
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
@@ -129,7 +128,7 @@ pub(crate) struct App {
     /// The ingest route's key and windows.
     pub(crate) ingest: IngestSettings,
     /// Each environment's flags and variants as of its served version, for checking events.
-    pub(crate) catalogs: Mutex<HashMap<String, Arc<Catalog>>>,
+    pub(crate) catalogs: Catalogs,
     /// How often rollout plans and guards are checked.
     pub(crate) guard_interval: Duration,
     /// Becomes `true` when the server is shutting down.
@@ -189,7 +188,7 @@ impl App {
             tenants: settings.tenants,
             preview_key: settings.preview_key,
             ingest: settings.ingest,
-            catalogs: Mutex::new(HashMap::new()),
+            catalogs: Catalogs::default(),
             guard_interval: settings.guard_interval,
             shutdown,
         })

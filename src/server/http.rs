@@ -9,6 +9,7 @@
 use crate::admin::{self, Scope};
 use crate::app::{App, Environment};
 use crate::events;
+use crate::ingest;
 use crate::respond::{error, etag_matches};
 use crate::store::Kind;
 use crate::stream;
@@ -139,7 +140,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         // The edge workers' events: their own key, a larger body than admin requests.
         .route(
             "/ingest/{env}/events",
-            post(events::ingest).layer(DefaultBodyLimit::max(events::MAX_BODY_BYTES + 1)),
+            post(ingest::ingest).layer(DefaultBodyLimit::max(events::MAX_BODY_BYTES + 1)),
         )
         .merge(admin_routes)
         .fallback(not_found)

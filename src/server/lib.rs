@@ -64,6 +64,7 @@ mod experiments;
 mod files;
 mod guard_loop;
 mod http;
+mod ingest;
 pub mod inputs;
 mod legacy;
 mod listen;

@@ -1,11 +1,10 @@
-//! The flags an environment has and their variants, which events must name: read from the
-//! store once per published version, and shared by every batch until the next one.
+//! The flags an environment has and their variants, which events must name, and the cache
+//! that keeps one per environment for its served version (read from the store once per
+//! version by the ingest route, shared by every batch until the next one).
 
-use crate::app::App;
-use crate::store::{self, Kind, StoreResult};
 use edgeflag::Value;
 use std::collections::HashMap;
-use std::sync::{Arc, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// An environment's flags and their variants, as of a version.
 #[derive(Debug, Default)]
@@ -41,31 +40,26 @@ impl Catalog {
     }
 }
 
-impl App {
-    /// The catalog of environment `name` as of the version it serves now.
-    pub(crate) async fn catalog(&self, name: &str, version: u64) -> StoreResult<Arc<Catalog>> {
-        let cached = self
-            .catalogs
+/// One catalog per environment, the newest read.
+#[derive(Debug, Default)]
+pub(crate) struct Catalogs(Mutex<HashMap<String, Arc<Catalog>>>);
+
+impl Catalogs {
+    /// Environment `name`'s catalog if it was read for `version`.
+    pub(crate) fn get(&self, name: &str, version: u64) -> Option<Arc<Catalog>> {
+        self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(name)
             .filter(|c| c.version == version)
-            .cloned();
-        if let Some(catalog) = cached {
-            return Ok(catalog);
-        }
-        let definitions = store::definitions::load(self.store.pool(), name, false).await?;
-        let catalog = Arc::new(Catalog::new(
-            version,
-            definitions
-                .iter()
-                .filter(|d| d.kind == Kind::Flag)
-                .map(|d| (d.key.as_str(), &d.document)),
-        ));
-        self.catalogs
+            .cloned()
+    }
+
+    /// Keeps `catalog` as environment `name`'s.
+    pub(crate) fn put(&self, name: &str, catalog: Arc<Catalog>) {
+        self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(name.to_owned(), catalog.clone());
-        Ok(catalog)
+            .insert(name.to_owned(), catalog);
     }
 }

@@ -1,6 +1,6 @@
 //! Events: what units were served (exposures), what they did afterwards (`track`), and the
 //! edge worker's request metrics per variant, received from the worker at
-//! `POST /ingest/{env}/events` and counted per flag, variant and event as they arrive, so
+//! `POST /ingest/{env}/events` (the route is [`ingest`](crate::ingest)) and counted per flag, variant and event as they arrive, so
 //! an experiment's results and a guard's figures are a read of a few rows.
 //!
 //! A batch is refused whole when it is malformed (400, naming the field), too large (413) or
@@ -17,12 +17,10 @@
 mod batch;
 mod catalog;
 mod ingest;
-mod route;
 
 pub(crate) use batch::{parse_batch, Event};
-pub(crate) use catalog::Catalog;
-pub(crate) use ingest::{sort, Requests, Sorted};
-pub(crate) use route::ingest;
+pub(crate) use catalog::{Catalog, Catalogs};
+pub(crate) use ingest::{sort, Requests, Sorted, Window};
 
 /// The upper bounds (ms) of the latency histogram's buckets, as the worker and the backend
 /// agree (the contract in `worker/README.md`); one more bucket counts what is above the last.

@@ -1,10 +1,10 @@
-//! `POST /ingest/{env}/events`: the edge worker's forwarded batches.
+//! `POST /ingest/{env}/events`: the edge worker's forwarded batches, checked against the
+//! environment's catalog of flags and variants and counted (see [`events`](crate::events)).
 
-use super::ingest::Window;
-use super::{parse_batch, sort, MAX_BODY_BYTES};
 use crate::app::App;
+use crate::events::{parse_batch, sort, Catalog, Window, MAX_BODY_BYTES};
 use crate::respond::{error, json};
-use crate::store::{self, StoreError};
+use crate::store::{self, Kind, StoreError, StoreResult};
 use crate::token::bearer_digest_matches;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use edgeflag::{Number, Value};
 use std::sync::Arc;
 
-/// Counts a batch (see the module docs of [`events`](super)).
+/// Counts a batch (see the module docs of [`events`](crate::events)).
 pub(crate) async fn ingest(
     State(app): State<Arc<App>>,
     Path(name): Path<String>,
@@ -74,9 +74,7 @@ pub(crate) async fn ingest(
     };
     let now = crate::inputs::system_now_ms();
     let result = async {
-        let catalog = app
-            .catalog(&environment.name, environment.current().version)
-            .await?;
+        let catalog = catalog(&app, &environment.name, environment.current().version).await?;
         let window = Window {
             now,
             retention_ms: app.ingest.retention_ms,
@@ -145,4 +143,22 @@ pub(crate) async fn ingest(
             )
         }
     }
+}
+
+/// The catalog of environment `name` as of `version` (what it serves now): cached, or read
+/// from the store.
+async fn catalog(app: &App, name: &str, version: u64) -> StoreResult<Arc<Catalog>> {
+    if let Some(catalog) = app.catalogs.get(name, version) {
+        return Ok(catalog);
+    }
+    let definitions = store::definitions::load(app.store.pool(), name, false).await?;
+    let catalog = Arc::new(Catalog::new(
+        version,
+        definitions
+            .iter()
+            .filter(|d| d.kind == Kind::Flag)
+            .map(|d| (d.key.as_str(), &d.document)),
+    ));
+    app.catalogs.put(name, catalog.clone());
+    Ok(catalog)
 }
