@@ -152,6 +152,10 @@ fn rfc3339_leap_seconds_and_offsets_agree_with_the_time_crate() {
         "2016-12-31T15:59:60-08:00",
         "2017-01-01T05:29:60+05:30",
         "2016-12-31T12:00:60Z",
+        "0000-05-01T23:59:60Z",
+        "2016-02-28T23:59:60Z",
+        "2016-02-29T23:59:60Z",
+        "2016-12-31T23:59:60+01:00",
         "1969-12-31T23:59:59.9999Z",
         "0000-01-01T00:00:00+23:59",
         "9999-12-31T23:59:59.999-23:59",
@@ -163,7 +167,7 @@ fn rfc3339_leap_seconds_and_offsets_agree_with_the_time_crate() {
     assert_eq!(
         parse_rfc3339("2016-12-31T12:00:60Z"),
         None,
-        ":60 outside a day's last minute"
+        ":60 outside a month's last minute"
     );
 }
 

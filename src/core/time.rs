@@ -4,12 +4,13 @@
 //! everything in between is an `i64` of milliseconds (proleptic Gregorian calendar, UTC, no
 //! leap seconds — the same scale as JavaScript's `Date.now()`).
 //!
-//! Leap seconds: RFC 3339 allows `:60` in the last minute of a UTC day. There is no such
-//! millisecond on this scale, so `23:59:60Z` (or the same instant at another offset) is
-//! accepted and read as the last millisecond of that minute (`:59.999`, whatever fraction
-//! follows). Order is kept (nothing in that minute is later) and a timestamp copied from a
-//! system that emits leap seconds still loads. Whether that day really had a leap second is
-//! not checked; `:60` in any other minute is refused.
+//! Leap seconds: RFC 3339 allows `:60` in the last minute of a month, in UTC (§5.7; leap
+//! seconds are inserted at the end of a month). There is no such millisecond on this scale,
+//! so `2016-12-31T23:59:60Z` (or the same instant at another offset) is accepted and read as
+//! the last millisecond of that minute (`:59.999`, whatever fraction follows). Order is kept
+//! (nothing in that minute is later) and a timestamp copied from a system that emits leap
+//! seconds still loads. Whether that month really ended with a leap second is not checked;
+//! `:60` in any other minute is refused.
 
 use crate::text::{self, Msg};
 use alloc::string::String;
@@ -31,7 +32,7 @@ const MAX_FORMATTED: i64 = 253_402_300_799_999;
 /// The separator may be `T`, `t` or one space; the fraction may have any number of digits
 /// and is truncated to milliseconds (flooring the instant, also before 1970); the offset is
 /// `Z`, `z` or `±HH:MM`. Years are `0000`–`9999`. A second of `60` (a leap second, only in
-/// the last minute of a UTC day) reads as `:59.999` of that minute. Anything else — missing fields, extra characters, out-of-range
+/// the last minute of a month, in UTC) reads as `:59.999` of that minute. Anything else — missing fields, extra characters, out-of-range
 /// fields, inputs over 64 bytes — is `None`.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     if s.len() > MAX_INPUT {
@@ -57,10 +58,14 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     if !c.at_end() {
         return None;
     }
-    // Leap seconds are inserted at the end of a UTC day: `:60` is valid only at 23:59 UTC
-    // (23:59 local time at offset zero, 15:59 at -08:00, ...).
-    if second == 60 && (hour * 60 + minute - offset_minutes).rem_euclid(24 * 60) != 24 * 60 - 1 {
-        return None;
+    // Leap seconds are inserted at the end of a month, in UTC: `:60` is valid only at 23:59
+    // UTC of a month's last day (23:59 local time at offset zero, 15:59 at -08:00, ...).
+    if second == 60 {
+        let utc_minutes = (days * 24 + hour) * 60 + minute - offset_minutes;
+        let (year, month, day) = civil_from_days(utc_minutes.div_euclid(24 * 60));
+        if utc_minutes.rem_euclid(24 * 60) != 24 * 60 - 1 || day != days_in_month(year, month) {
+            return None;
+        }
     }
     // Leap second: clamp to the last millisecond that exists in this minute.
     let (second, millis) = if second == 60 {

@@ -48,6 +48,17 @@ fn reads_a_leap_second_as_the_last_millisecond_of_the_minute() {
         parse_rfc3339("2016-12-31T23:59:59.999Z")
     );
     assert_eq!(parse_rfc3339("2016-12-31T23:59:61Z"), None);
+    // Only at the end of a month (RFC 3339 §5.7), in UTC.
+    assert!(parse_rfc3339("2015-06-30T23:59:60Z").is_some());
+    assert!(parse_rfc3339("2016-02-29T23:59:60Z").is_some());
+    assert!(parse_rfc3339("1990-12-31T15:59:60-08:00").is_some());
+    assert_eq!(parse_rfc3339("0000-05-01T23:59:60Z"), None);
+    assert_eq!(
+        parse_rfc3339("2015-02-28T23:59:60Z"),
+        parse_rfc3339("2015-02-28T23:59:59.999Z")
+    );
+    assert_eq!(parse_rfc3339("2016-02-28T23:59:60Z"), None);
+    assert_eq!(parse_rfc3339("2016-12-31T23:59:60+01:00"), None);
 }
 
 #[test]
