@@ -50,7 +50,9 @@ fn without_arguments_it_serves_the_signed_example_and_prints_the_key_to_pin() {
             "new-checkout",
             "checkout-button-color",
             "free-shipping-threshold",
-            "banner"
+            "banner",
+            "checkout-experiment",
+            "canary-release"
         ]
     );
     let header = snapshot.header();
