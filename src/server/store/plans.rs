@@ -62,15 +62,11 @@ const PLAN_COLUMNS: &str = "environment, flag, plan, status, step, step_started_
 
 /// Stores `row` (replacing any plan of the flag).
 pub(crate) async fn put_plan(pool: &AnyPool, row: &PlanRow) -> StoreResult<()> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("DELETE FROM rollout_plans WHERE environment = $1 AND flag = $2")
-        .bind(&row.environment)
-        .bind(&row.flag)
-        .execute(&mut *tx)
-        .await?;
     sqlx::query(
         "INSERT INTO rollout_plans (environment, flag, plan, status, step, step_started_at, step_units, decisions, created_by, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (environment, flag) DO UPDATE SET \
+         plan = excluded.plan, status = excluded.status, step = excluded.step, step_started_at = excluded.step_started_at, \
+         step_units = excluded.step_units, decisions = excluded.decisions, created_by = excluded.created_by, updated_at = excluded.updated_at",
     )
     .bind(&row.environment)
     .bind(&row.flag)
@@ -82,9 +78,8 @@ pub(crate) async fn put_plan(pool: &AnyPool, row: &PlanRow) -> StoreResult<()> {
     .bind(&row.decisions)
     .bind(&row.created_by)
     .bind(row.updated_at)
-    .execute(&mut *tx)
+    .execute(pool)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -174,15 +169,11 @@ const GUARD_COLUMNS: &str = "environment, flag, guard, status, result, created_b
 
 /// Stores `row` (replacing any guard of the flag).
 pub(crate) async fn put_guard(pool: &AnyPool, row: &GuardRow) -> StoreResult<()> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("DELETE FROM flag_guards WHERE environment = $1 AND flag = $2")
-        .bind(&row.environment)
-        .bind(&row.flag)
-        .execute(&mut *tx)
-        .await?;
     sqlx::query(
         "INSERT INTO flag_guards (environment, flag, guard, status, result, created_by, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (environment, flag) DO UPDATE SET \
+         guard = excluded.guard, status = excluded.status, result = excluded.result, \
+         created_by = excluded.created_by, updated_at = excluded.updated_at",
     )
     .bind(&row.environment)
     .bind(&row.flag)
@@ -191,9 +182,8 @@ pub(crate) async fn put_guard(pool: &AnyPool, row: &GuardRow) -> StoreResult<()>
     .bind(row.result.clone())
     .bind(&row.created_by)
     .bind(row.updated_at)
-    .execute(&mut *tx)
+    .execute(pool)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
