@@ -10,6 +10,7 @@
 // $EDGEFLAG_ADMIN_UI_DIR when set. Artifact: target/e2e/admin-audit.png.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { adminApi, expectText } from "./admin-helpers.mjs";
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -71,15 +72,7 @@ after(async () => {
 });
 
 /** An admin API call as `token` (the operator by default); resolves { status, body }. */
-async function api(method, path, body, token = OPERATOR) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const api = (method, path, body, token = OPERATOR) => adminApi(server.url, method, path, body, token);
 
 /** The version production's public snapshot carries. */
 async function snapshotVersion(env) {
@@ -302,15 +295,4 @@ test("a reader compares but cannot promote or cancel, and the views fit 320 px",
   assert.ok(await fits(), "the audit view fits 320 px");
 });
 
-/** Waits until `locator`'s text matches `pattern` (a RegExp or the exact text). */
-async function expect(locator, pattern, timeout = 10_000) {
-  const test = (text) => (pattern instanceof RegExp ? pattern.test(text) : text === pattern);
-  const start = Date.now();
-  let text;
-  while (Date.now() - start < timeout) {
-    text = await locator.textContent().catch(() => null);
-    if (text !== null && test(text)) return text;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`${locator}: "${text}" does not match ${pattern}`);
-}
+const expect = expectText;

@@ -15,6 +15,7 @@
 // admin-rollout.png.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { adminApi, expectText } from "./admin-helpers.mjs";
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -72,15 +73,7 @@ after(async () => {
 });
 
 /** An admin API call as `token` (the operator by default); resolves { status, body }. */
-async function api(method, path, body, token = OPERATOR) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const api = (method, path, body, token = OPERATOR) => adminApi(server.url, method, path, body, token);
 
 let batches = 0;
 /** Posts `events` as one worker batch with the ingest key; resolves the answer. */
@@ -141,18 +134,7 @@ async function signedIn(t, token, hash, { viewport = { width: 1280, height: 1000
   return page;
 }
 
-/** Waits until `locator`'s text matches `pattern` (a string: equal). */
-async function expect(locator, pattern, timeout = 10_000) {
-  const ok = (text) => (pattern instanceof RegExp ? pattern.test(text) : text === pattern);
-  const start = Date.now();
-  let text;
-  while (Date.now() - start < timeout) {
-    text = await locator.textContent().catch(() => null);
-    if (text !== null && ok(text)) return text;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`${locator}: "${text}" does not match ${pattern}`);
-}
+const expect = expectText;
 
 /** Polls `fn` until it resolves truthy. */
 async function eventually(what, fn, timeout = 20_000) {

@@ -15,6 +15,7 @@
 import { after, before, test } from "node:test";
 import { startPostgres } from "./postgres.mjs";
 import assert from "node:assert/strict";
+import { adminApi, expectText } from "./admin-helpers.mjs";
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -97,15 +98,7 @@ after(async () => {
 });
 
 /** An admin API call as `token` (the operator by default); resolves { status, body }. */
-async function api(method, path, body, token = OPERATOR, base = server.url) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const api = (method, path, body, token = OPERATOR, base = server.url) => adminApi(base, method, path, body, token);
 
 /** The payload of an environment's public snapshot (the default environment: production). */
 async function snapshot(env) {
@@ -145,18 +138,7 @@ async function signedIn(t, token, hash, { context, viewport = { width: 1280, hei
   return page;
 }
 
-/** Waits until `locator`'s text matches `pattern` (a string: equal). */
-async function expect(locator, pattern, timeout = 10_000) {
-  const ok = (text) => (pattern instanceof RegExp ? pattern.test(text) : text === pattern);
-  const start = Date.now();
-  let text;
-  while (Date.now() - start < timeout) {
-    text = await locator.textContent().catch(() => null);
-    if (text !== null && ok(text)) return text;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`${locator}: "${text}" does not match ${pattern}`);
-}
+const expect = expectText;
 
 /** The editor of `key`, loaded. */
 async function editor(page, key) {
