@@ -133,7 +133,9 @@ fn a_plan_advances_while_its_guards_hold_and_rolls_back_when_one_fails() {
         .unwrap();
     let guard = &rollback["figures"]["judged"]["guards"][0];
     assert_eq!(guard["held"], false);
-    assert_eq!(guard["rate"], 0.25);
+    // Judged on the step's own units (5 of 10), against the control since the plan began.
+    assert_eq!(guard["rate"], 0.5);
+    assert_eq!(guard["controlRate"], 0.02);
     assert_eq!(rollback["source"], "guard");
     // The chain still verifies with the new members.
     let export = server.export();
@@ -202,4 +204,25 @@ fn a_kill_guard_kills_its_flag_when_the_error_rate_is_exceeded() {
         .expect("a guard-kill entry");
     assert_eq!(kill["figures"]["units"], 53);
     assert_eq!(kill["figures"]["events"], 13);
+    // Fixed and switched on again with the guard set anew: judged on what comes after, so
+    // the errors that led to the fix do not kill it again.
+    let on = server.admin(
+        "PATCH",
+        "/admin/environments/production/flags/search",
+        Some(r#"{"enabled":true}"#),
+    );
+    assert_eq!(on.status, 200, "{}", on.text());
+    let again = server.admin(
+        "PUT",
+        path,
+        Some(r#"{"metric":"error","maxRate":0.2,"minUnits":10}"#),
+    );
+    assert_eq!(again.status, 200, "{}", again.text());
+    ingest(&server, "batch-0004", units("search", "on", "d", 10, 1));
+    std::thread::sleep(std::time::Duration::from_millis(1_500));
+    assert_eq!(server.admin("GET", path, None).json()["status"], "watching");
+    let flag = server
+        .admin("GET", "/admin/environments/production/flags/search", None)
+        .json();
+    assert_eq!(flag["enabled"], true);
 }

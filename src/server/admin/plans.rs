@@ -13,7 +13,8 @@ use super::status::read_document;
 use crate::app::App;
 use crate::change::{Actor, ChangeError, Decision, Request};
 use crate::document::parse_json;
-use crate::edit::Edit;
+use crate::edit::{definition_etag, Edit};
+use crate::experiments::guards::baseline_to_value;
 use crate::experiments::plan::{with_weight, KillGuard, Plan};
 use crate::respond::{error, json};
 use crate::store::plans::{GuardRow, PlanRow};
@@ -128,6 +129,14 @@ pub(crate) async fn put_plan(
             .map_or(0, |f| f.units),
         Err(e) => return refused(&ChangeError::Store(e)),
     };
+    let metrics = crate::guard_loop::rate_metrics(&plan);
+    let baseline = match crate::guard_loop::baseline(&app, &env, &flag, metrics).await {
+        Ok(b) => crate::guard_loop::plan_baselines(&b, &b),
+        Err(e) => return refused(&ChangeError::Store(e)),
+    };
+    // The weights come from this version of the definition: an edit made meanwhile is not
+    // overwritten (412, read it again).
+    let if_match = definition_etag(&document);
     let figures = Value::Object(vec![
         ("step".into(), Value::Number(Number::from_u64(0))),
         ("weight".into(), Value::Number(Number::from_u64(first))),
@@ -145,7 +154,7 @@ pub(crate) async fn put_plan(
     };
     let request = Request {
         edit: &edit,
-        if_match: None,
+        if_match: Some(&if_match),
         actor: Actor {
             source: "admin",
             token: Some(&who.name),
@@ -177,6 +186,7 @@ pub(crate) async fn put_plan(
         step: 0,
         step_started_at: now,
         step_units: i64::try_from(units).unwrap_or(i64::MAX),
+        baseline,
         decisions: Value::Array(vec![Value::Object(vec![
             ("at".into(), crate::template::instant(now)),
             ("action".into(), Value::from("rollout-start")),
@@ -312,11 +322,19 @@ pub(crate) async fn put_guard(
         Ok(g) => g,
         Err(r) => return r,
     };
+    // Judged on what comes after it is set: a guard set again after a fix does not kill
+    // the flag for the errors that led to the fix.
+    let metric = std::iter::once(guard.metric.as_str());
+    let baseline = match crate::guard_loop::baseline(&app, &env, &flag, metric).await {
+        Ok(b) => baseline_to_value(&b).to_json(),
+        Err(e) => return refused(&ChangeError::Store(e)),
+    };
     let row = GuardRow {
         environment: env,
         flag,
         guard: guard.to_value().to_json(),
         status: "watching".into(),
+        baseline,
         result: None,
         created_by: who.name.clone(),
         updated_at: crate::now_ms(),

@@ -10,6 +10,7 @@ use super::plan::{Guard, KillGuard, Plan};
 use super::{count, number as num};
 use crate::events::LATENCY_BOUNDS_MS;
 use edgeflag::Value;
+use std::collections::BTreeMap;
 
 /// One variant's exposed units and how many of them had the guard's event.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -25,6 +26,64 @@ impl Rate {
     pub(crate) fn value(self) -> Option<f64> {
         (self.units > 0).then(|| self.events.min(self.units) as f64 / self.units as f64)
     }
+
+    /// What was added since `start` (the units exposed and the events counted since then).
+    pub(crate) fn since(self, start: Rate) -> Rate {
+        Rate {
+            units: self.units.saturating_sub(start.units),
+            events: self.events.saturating_sub(start.events),
+        }
+    }
+}
+
+/// Per guard metric, per variant: the units and events when a step began or a guard was set.
+pub(crate) type Baseline = BTreeMap<String, BTreeMap<String, Rate>>;
+
+/// A baseline as stored: `{"error": {"on": [units, events], ...}, ...}`.
+pub(crate) fn baseline_to_value(baseline: &Baseline) -> Value {
+    Value::Object(
+        baseline
+            .iter()
+            .map(|(metric, variants)| {
+                let variants = variants
+                    .iter()
+                    .map(|(v, r)| {
+                        (
+                            v.as_str().into(),
+                            Value::Array(vec![count(r.units), count(r.events)]),
+                        )
+                    })
+                    .collect();
+                (metric.as_str().into(), Value::Object(variants))
+            })
+            .collect(),
+    )
+}
+
+/// A stored baseline (anything unreadable counts as zeros: judged on the totals).
+pub(crate) fn baseline_from_value(value: &Value) -> Baseline {
+    let pair = |v: &Value| {
+        let a = v.as_array()?;
+        let n = |i: usize| a.get(i).and_then(Value::as_f64).map(|f| f.max(0.0) as u64);
+        Some(Rate {
+            units: n(0)?,
+            events: n(1)?,
+        })
+    };
+    value
+        .as_object()
+        .unwrap_or_default()
+        .iter()
+        .map(|(metric, variants)| {
+            let variants = variants
+                .as_object()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|(v, r)| Some((v.to_string(), pair(r)?)))
+                .collect();
+            (metric.to_string(), variants)
+        })
+        .collect()
 }
 
 /// What was measured for one guard.
@@ -74,15 +133,15 @@ pub(crate) enum Verdict {
 /// The upper bound (ms) of the bucket holding the 99th percentile of `histogram`: `None`
 /// without requests, infinity when it is above the last bound.
 pub(crate) fn p99(histogram: &[u64]) -> Option<f64> {
-    let total: u64 = histogram.iter().sum();
+    let total = histogram.iter().fold(0u64, |a, n| a.saturating_add(*n));
     if total == 0 {
         return None;
     }
     // The smallest bucket bound with at least 99% of the requests at or below it.
     let needed = total - total / 100;
-    let mut seen = 0;
+    let mut seen = 0u64;
     for (i, n) in histogram.iter().enumerate() {
-        seen += n;
+        seen = seen.saturating_add(*n);
         if seen >= needed {
             return Some(LATENCY_BOUNDS_MS.get(i).copied().unwrap_or(f64::INFINITY));
         }

@@ -102,7 +102,14 @@ fn rate(members: Members<'_>, name: &str, path: &str) -> Result<Option<f64>, Bad
 
 fn metric_name(members: Members<'_>, path: &str) -> Result<String, BadRequest> {
     match member(members, "metric").and_then(Value::as_str) {
-        Some(m) if !m.is_empty() && m.len() <= 64 => Ok(m.to_owned()),
+        // Tracked events' names, as batches may carry them.
+        Some(m)
+            if (1..=64).contains(&m.len())
+                && m.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_.:-".contains(&b)) =>
+        {
+            Ok(m.to_owned())
+        }
         _ => Err(bad(
             format!("{path}.metric"),
             "expected an event name such as \"error\", or \"latency_p99_ms\"",
@@ -334,6 +341,12 @@ pub(crate) fn with_weight(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
+    if off == variant {
+        // The control: the guards would compare it with itself.
+        return Err(format!(
+            "\"{variant}\" is the flag's offVariant (the control): roll out another variant"
+        ));
+    }
     let current: Vec<(String, f64)> = weights_at(document, place).unwrap_or_else(|| {
         let served = serve
             .and_then(|s| s.get("variant"))
@@ -347,11 +360,6 @@ pub(crate) fn with_weight(
         .cloned()
         .collect();
     let others = if others.iter().all(|(_, w)| *w <= 0.0) {
-        if off == variant {
-            return Err(format!(
-                "\"{variant}\" is the flag's offVariant: roll out another variant"
-            ));
-        }
         vec![(off, 1.0)]
     } else {
         others

@@ -22,6 +22,8 @@ pub(crate) struct PlanRow {
     pub(crate) step_started_at: i64,
     /// The variant's exposed units when it started.
     pub(crate) step_units: i64,
+    /// Each rate guard's units and events per variant when it started (JSON).
+    pub(crate) baseline: String,
     /// The decisions so far (a JSON array).
     pub(crate) decisions: String,
     /// The token that set the plan.
@@ -40,6 +42,7 @@ type PlanRaw = (
     i64,
     String,
     String,
+    String,
     i64,
 );
 
@@ -52,21 +55,23 @@ fn plan_row(r: PlanRaw) -> PlanRow {
         step: r.4,
         step_started_at: r.5,
         step_units: r.6,
-        decisions: r.7,
-        created_by: r.8,
-        updated_at: r.9,
+        baseline: r.7,
+        decisions: r.8,
+        created_by: r.9,
+        updated_at: r.10,
     }
 }
 
-const PLAN_COLUMNS: &str = "environment, flag, plan, status, step, step_started_at, step_units, decisions, created_by, updated_at";
+const PLAN_COLUMNS: &str = "environment, flag, plan, status, step, step_started_at, step_units, baseline, decisions, created_by, updated_at";
 
 /// Stores `row` (replacing any plan of the flag).
 pub(crate) async fn put_plan(pool: &AnyPool, row: &PlanRow) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO rollout_plans (environment, flag, plan, status, step, step_started_at, step_units, decisions, created_by, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (environment, flag) DO UPDATE SET \
+        "INSERT INTO rollout_plans (environment, flag, plan, status, step, step_started_at, step_units, baseline, decisions, created_by, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (environment, flag) DO UPDATE SET \
          plan = excluded.plan, status = excluded.status, step = excluded.step, step_started_at = excluded.step_started_at, \
-         step_units = excluded.step_units, decisions = excluded.decisions, created_by = excluded.created_by, updated_at = excluded.updated_at",
+         step_units = excluded.step_units, baseline = excluded.baseline, decisions = excluded.decisions, \
+         created_by = excluded.created_by, updated_at = excluded.updated_at",
     )
     .bind(&row.environment)
     .bind(&row.flag)
@@ -75,6 +80,7 @@ pub(crate) async fn put_plan(pool: &AnyPool, row: &PlanRow) -> StoreResult<()> {
     .bind(row.step)
     .bind(row.step_started_at)
     .bind(row.step_units)
+    .bind(&row.baseline)
     .bind(&row.decisions)
     .bind(&row.created_by)
     .bind(row.updated_at)
@@ -112,8 +118,8 @@ pub(crate) async fn running_plans(pool: &AnyPool) -> StoreResult<Vec<PlanRow>> {
 /// `updated_at`): `false` when another replica decided first.
 pub(crate) async fn claim_plan(pool: &AnyPool, old: &PlanRow, new: &PlanRow) -> StoreResult<bool> {
     let changed = sqlx::query(
-        "UPDATE rollout_plans SET status = $1, step = $2, step_started_at = $3, step_units = $4, decisions = $5, updated_at = $6 \
-         WHERE environment = $7 AND flag = $8 AND status = $9 AND step = $10 AND updated_at = $11",
+        "UPDATE rollout_plans SET status = $1, step = $2, step_started_at = $3, step_units = $4, decisions = $5, updated_at = $6, \
+         baseline = $12 WHERE environment = $7 AND flag = $8 AND status = $9 AND step = $10 AND updated_at = $11",
     )
     .bind(&new.status)
     .bind(new.step)
@@ -126,6 +132,7 @@ pub(crate) async fn claim_plan(pool: &AnyPool, old: &PlanRow, new: &PlanRow) -> 
     .bind(&old.status)
     .bind(old.step)
     .bind(old.updated_at)
+    .bind(&new.baseline)
     .execute(pool)
     .await?
     .rows_affected();
@@ -143,6 +150,8 @@ pub(crate) struct GuardRow {
     pub(crate) guard: String,
     /// `watching`, `triggered` or `removed`.
     pub(crate) status: String,
+    /// Units and events per variant when it was set (JSON).
+    pub(crate) baseline: String,
     /// The figures it triggered on (JSON), once it has.
     pub(crate) result: Option<String>,
     /// The token that set it.
@@ -151,7 +160,16 @@ pub(crate) struct GuardRow {
     pub(crate) updated_at: i64,
 }
 
-type GuardRaw = (String, String, String, String, Option<String>, String, i64);
+type GuardRaw = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    i64,
+);
 
 fn guard_row(r: GuardRaw) -> GuardRow {
     GuardRow {
@@ -159,26 +177,29 @@ fn guard_row(r: GuardRaw) -> GuardRow {
         flag: r.1,
         guard: r.2,
         status: r.3,
-        result: r.4,
-        created_by: r.5,
-        updated_at: r.6,
+        baseline: r.4,
+        result: r.5,
+        created_by: r.6,
+        updated_at: r.7,
     }
 }
 
-const GUARD_COLUMNS: &str = "environment, flag, guard, status, result, created_by, updated_at";
+const GUARD_COLUMNS: &str =
+    "environment, flag, guard, status, baseline, result, created_by, updated_at";
 
 /// Stores `row` (replacing any guard of the flag).
 pub(crate) async fn put_guard(pool: &AnyPool, row: &GuardRow) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO flag_guards (environment, flag, guard, status, result, created_by, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (environment, flag) DO UPDATE SET \
-         guard = excluded.guard, status = excluded.status, result = excluded.result, \
+        "INSERT INTO flag_guards (environment, flag, guard, status, baseline, result, created_by, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (environment, flag) DO UPDATE SET \
+         guard = excluded.guard, status = excluded.status, baseline = excluded.baseline, result = excluded.result, \
          created_by = excluded.created_by, updated_at = excluded.updated_at",
     )
     .bind(&row.environment)
     .bind(&row.flag)
     .bind(&row.guard)
     .bind(&row.status)
+    .bind(&row.baseline)
     .bind(row.result.clone())
     .bind(&row.created_by)
     .bind(row.updated_at)
@@ -210,6 +231,20 @@ pub(crate) async fn watching_guards(pool: &AnyPool) -> StoreResult<Vec<GuardRow>
         .fetch_all(pool)
         .await?;
     Ok(rows.into_iter().map(guard_row).collect())
+}
+
+/// Puts a guard that `trigger_guard` marked back to watching (its kill was not applied).
+pub(crate) async fn release_guard(pool: &AnyPool, row: &GuardRow) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE flag_guards SET status = 'watching', result = NULL, updated_at = $1 \
+         WHERE environment = $2 AND flag = $3 AND status = 'triggered'",
+    )
+    .bind(row.updated_at)
+    .bind(&row.environment)
+    .bind(&row.flag)
+    .execute(pool)
+    .await?;
+    Ok(())
 }
 
 /// Marks a watching guard triggered with `result`: `false` when another replica did first.

@@ -92,6 +92,9 @@ CREATE TABLE rollout_plans (
     step BIGINT NOT NULL,
     step_started_at BIGINT NOT NULL,
     step_units BIGINT NOT NULL,
+    -- Each rate guard's units and events per variant when the step began (JSON): a step is
+    -- judged on what happened since, not on the totals of earlier steps.
+    baseline TEXT NOT NULL,
     decisions TEXT NOT NULL,
     created_by TEXT NOT NULL,
     updated_at BIGINT NOT NULL,
@@ -103,6 +106,8 @@ CREATE TABLE flag_guards (
     flag TEXT NOT NULL,
     guard TEXT NOT NULL,
     status TEXT NOT NULL,
+    -- Units and events per variant when the guard was set (JSON): it judges what came since.
+    baseline TEXT NOT NULL,
     result TEXT,
     created_by TEXT NOT NULL,
     updated_at BIGINT NOT NULL,
