@@ -227,8 +227,9 @@ export interface ClientOptions extends TrustOptions {
   /** Called once per (flag, variant, unit) when a flag with `trackEvents` serves a variant. */
   onExposure?: (exposure: Exposure) => void;
   /**
-   * Sends exposures and `track()` events to the edge worker (see {@link EventsOptions}); on by
-   * default in pages (to `/edgeflag/events`), off elsewhere unless `events.url` is set. `false`: off.
+   * Sends exposures and `track()` events to the edge worker (see {@link EventsOptions}). Unset:
+   * on in a page whose `url` is the worker's `/edgeflag/snapshot` (to `/edgeflag/events` beside
+   * it), off elsewhere; `true` or an object: on (outside pages only with `events.url`); `false`: off.
    */
   events?: EventsOptions | boolean;
   /** The `fetch` to use (default: the global one). */

@@ -62,6 +62,10 @@ export async function handleEvents(request, cfg, flags) {
       { ...CORS, "retry-after": "5" },
     );
   }
+  // The same batch may have arrived while this one waited for the snapshot (fetch, then
+  // sendBeacon): from here to recent.set nothing awaits, so only one of them is queued.
+  const again = recent.get(batch);
+  if (again) return json(again, 202, CORS);
   const rejected = { unknownFlag: 0, unknownVariant: 0 };
   const known = [];
   for (const e of events) {
@@ -115,14 +119,14 @@ export function parseBatch(body) {
 function parseEvent(e, at) {
   if (typeof e !== "object" || e === null || Array.isArray(e)) return `${at}: expected an object`;
   const unit = text(e.unit, 256);
-  const time = typeof e.at === "string" && TIME.test(e.at) && Number.isFinite(Date.parse(e.at)) ? e.at : undefined;
+  const time = validTime(e.at);
   if (e.kind === "exposure") {
     const flag = text(e.flag, 256);
     if (flag === undefined) return `${at}.flag: expected a string of 1 to 256 characters`;
     const variant = text(e.variant, 256);
     if (variant === undefined) return `${at}.variant: expected a string of 1 to 256 characters`;
     const ruleId = e.ruleId ?? null;
-    if (ruleId !== null && typeof ruleId !== "string") return `${at}.ruleId: expected a string or null`;
+    if (ruleId !== null && text(ruleId, 256) === undefined) return `${at}.ruleId: expected a string of 1 to 256 characters, or null`;
     if (!Number.isSafeInteger(e.version) || e.version < 0) return `${at}.version: expected a whole number >= 0`;
     if (unit === undefined) return `${at}.unit: expected a string of 1 to 256 characters`;
     if (time === undefined) return `${at}.at: ${TIME_EXPECTED}`;
@@ -147,8 +151,18 @@ function parseEvent(e, at) {
 
 const TIME_EXPECTED = 'expected an RFC 3339 UTC time with milliseconds, e.g. "2026-12-07T20:41:03.512Z"';
 
+// What the backend accepts, exactly: an event it would refuse would make it refuse the whole
+// forwarded batch, everyone's events with it. Strings must be well-formed UTF-16 (a lone
+// surrogate cannot be written as UTF-8); an instant must be a real one (Date.parse takes
+// "2026-02-30T00:00:00.000Z" and hour 24), which the round trip through toISOString checks.
 function text(v, max) {
-  return typeof v === "string" && v.length >= 1 && v.length <= max ? v : undefined;
+  return typeof v === "string" && v.length >= 1 && v.length <= max && v.isWellFormed() ? v : undefined;
+}
+
+function validTime(v) {
+  if (typeof v !== "string" || !TIME.test(v)) return undefined;
+  const ms = Date.parse(v);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === v ? v : undefined;
 }
 
 function bad(error) {

@@ -13,6 +13,8 @@ export const MAX_BUFFERED_EVENTS = 20_000;
 export const FLUSH_AT_EVENTS = 1000;
 /** Events per forwarded batch at most (the backend's limit). */
 export const MAX_FORWARD_EVENTS = 5000;
+/** JSON characters per forwarded batch at most: three UTF-8 bytes each at worst, under the backend's 4 MiB. */
+export const MAX_FORWARD_CHARS = 1_200_000;
 /** Sends per batch before it is dropped. */
 export const MAX_ATTEMPTS = 8;
 /** A forward is aborted after this long. */
@@ -160,9 +162,21 @@ export class EventPipeline {
     this.#queued += this.#records.size;
     this.#records.clear();
     this.#lastFlushAt = now;
-    for (let i = 0; i < events.length; i += MAX_FORWARD_EVENTS) {
-      this.#outbox.push({ id: crypto.randomUUID(), events: events.slice(i, i + MAX_FORWARD_EVENTS), attempts: 0, dueAt: now });
+    // Cut by count and by size: the backend refuses a body over 4 MiB whole.
+    let batch = [];
+    let size = 0;
+    const push = () => {
+      if (batch.length) this.#outbox.push({ id: crypto.randomUUID(), events: batch, attempts: 0, dueAt: now });
+      batch = [];
+      size = 0;
+    };
+    for (const event of events) {
+      const length = JSON.stringify(event).length;
+      if (batch.length >= MAX_FORWARD_EVENTS || size + length > MAX_FORWARD_CHARS) push();
+      batch.push(event);
+      size += length + 1;
     }
+    push();
   }
 
   /** Sends due batches, oldest first, until one fails or MAX_BATCHES_PER_FLUSH were sent. */

@@ -66,7 +66,12 @@ test("bad batches are 400 naming the field path, big ones 413, and nothing is st
     ["an unknown kind", { batch: batchId(), events: [ok[0], { ...ok[1], kind: "click" }] }, 400, /^events\[1\]\.kind: expected "exposure" or "track"/],
     ["a flag not a string", { batch: batchId(), events: [ok[1], ok[1], ok[1], { ...ok[0], flag: 5 }] }, 400, /^events\[3\]\.flag: expected a string/],
     ["no variant", { batch: batchId(), events: [exposure("theme", undefined)] }, 400, /^events\[0\]\.variant: /],
-    ["a ruleId not a string", { batch: batchId(), events: [exposure("theme", "dark", "u1", { ruleId: 3 })] }, 400, /^events\[0\]\.ruleId: expected a string or null/],
+    ["a ruleId not a string", { batch: batchId(), events: [exposure("theme", "dark", "u1", { ruleId: 3 })] }, 400, /^events\[0\]\.ruleId: expected a string of 1 to 256 characters, or null/],
+    ["a ruleId too long", { batch: batchId(), events: [exposure("theme", "dark", "u1", { ruleId: "r".repeat(257) })] }, 400, /^events\[0\]\.ruleId: /],
+    // What the backend refuses must be refused here: it would refuse everyone's forwarded batch.
+    ["an instant that does not exist", { batch: batchId(), events: [exposure("theme", "dark", "u1", { at: "2026-02-30T00:00:00.000Z" })] }, 400, /^events\[0\]\.at: /],
+    ["hour 24", { batch: batchId(), events: [exposure("theme", "dark", "u1", { at: "2026-02-01T24:00:00.000Z" })] }, 400, /^events\[0\]\.at: /],
+    ["a lone surrogate in a unit", { batch: batchId(), events: [exposure("theme", "dark", "\ud800")] }, 400, /^events\[0\]\.unit: /],
     ["a negative version", { batch: batchId(), events: [exposure("theme", "dark", "u1", { version: -1 })] }, 400, /^events\[0\]\.version: /],
     ["a unit too long", { batch: batchId(), events: [exposure("theme", "dark", "u".repeat(257))] }, 400, /^events\[0\]\.unit: expected a string of 1 to 256/],
     ["an empty unit", { batch: batchId(), events: [track("purchase", "")] }, 400, /^events\[0\]\.unit: /],
