@@ -71,7 +71,6 @@ export class EdgeflagClient {
     const o = this.#o;
     // Overrides from the page only when the application allows them (development, QA).
     if (o.overrides.allow) this.#overrides = readOverrides(o.overrides);
-    if (o.events) this.#events = events(o, () => this.#emit("dropped", { events: this.eventStats() }));
     this.#tracking = Boolean(o.onExposure || o.events);
     for (const [k, v] of Object.entries(o.overrides.values ?? {})) if (v != null) this.#overrides.set(k, { value: v });
     if (wasmFailure) {
@@ -88,6 +87,8 @@ export class EdgeflagClient {
       this.#sync.start(Date.now());
       if (o.testing && !this.#ev.info) this.#queue.push(["ready", {}]);
     }
+    // After the evaluator: a constructor that throws leaves no page listeners behind.
+    if (o.events) this.#events = events(o, () => this.#emit("dropped", { events: this.eventStats() }));
     // Listeners attached right after createClient() still hear what happened during it.
     this.#constructing = false;
     queueMicrotask(() => this.#flush());

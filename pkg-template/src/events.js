@@ -28,8 +28,11 @@ class Exposure {
   }
 }
 
-/** A unit as the wire has it (1 to 256 characters), or undefined. */
-const unitOf = (u) => (Number.isInteger(u) ? String(u) : typeof u === "string" && u && u.length <= 256 ? u : undefined);
+/** A string the wire takes: 1 to 256 characters of well-formed UTF-16 (the worker refuses the rest). */
+const wire = (s) => typeof s === "string" && s.length >= 1 && s.length <= 256 && (s.isWellFormed?.() ?? true);
+
+/** A unit as the wire has it, or undefined. */
+const unitOf = (u) => (Number.isInteger(u) ? String(u) : wire(u) ? u : undefined);
 
 const ok = (status) => status > 199 && status < 300;
 
@@ -79,17 +82,18 @@ export function events(o, notify) {
     notify();
   };
 
-  // One POST; resolves with the status, 0 for a network failure or a timeout.
+  // One POST; resolves with the status, 0 for a network failure or a timeout (also when a
+  // custom fetch throws instead of rejecting).
   const post = (body) =>
-    o
-      .fetch(url, {
+    Promise.resolve()
+      .then(() => o.fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body,
         // Lets the request outlive the page; browsers refuse keepalive bodies above 64 KiB.
         keepalive: body.length < 20_000,
         signal: AbortSignal.timeout?.(timeoutMs),
-      })
+      }))
       .then((res) => (res.body?.cancel().catch(() => {}), res.status), () => 0);
 
   // Batch after batch; network failures, 5xx, 408 and 429 are retried with the same batch id
@@ -99,11 +103,14 @@ export function events(o, notify) {
       for (let attempt = 1; [0, 408, 429].includes((status = await post(b[1]))) || status > 499; attempt++) {
         if (attempt > 5 || closed) break;
         stats.retries++;
-        await new Promise((r) => backgroundTimer(r, Math.min(minBackoffMs * 2 ** (attempt - 1), maxBackoffMs) * (0.5 + Math.random() / 2)));
+        const wait = Math.min(minBackoffMs * 2 ** (attempt - 1), maxBackoffMs) * (0.5 + Math.random() / 2);
+        // While someone awaits flush(), the wait keeps Node.js alive: the promise settles.
+        await new Promise((r) => (waiting ? setTimeout(r, wait) : backgroundTimer(r, wait)));
       }
     }
   };
 
+  let waiting = 0;
   const flush = () => (running ??= drain().catch(report).finally(() => (running = undefined)));
 
   // The page is hidden (maybe for good): hand every queued batch to the browser now.
@@ -124,11 +131,15 @@ export function events(o, notify) {
 
   return {
     stats,
-    flush,
+    /** Sends what is queued; the returned promise settles even in Node.js with nothing else to do. */
+    flush: () => {
+      waiting++;
+      return flush().finally(() => waiting--);
+    },
     /** Queues an exposure: the evaluation path, so an object onto an array and nothing else. */
     exposure(flag, variant, ruleId, version, unit) {
       unit = unitOf(unit);
-      if (unit === undefined) stats.invalid++;
+      if (unit === undefined || !wire(flag) || !wire(variant) || (ruleId != null && !wire(ruleId))) stats.invalid++;
       else push(new Exposure(flag, variant, ruleId, version, unit));
     },
     /** Queues a tracked event; input that breaks the contract is reported and counted, never thrown. */

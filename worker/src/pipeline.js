@@ -188,7 +188,7 @@ export class EventPipeline {
       batch.attempts++;
       const outcome = await this.#forward(batch);
       if (outcome.ok) {
-        this.#remove(batch);
+        if (!this.#remove(batch)) continue;
         this.stats.forwarded += batch.events.length;
         this.stats.backendRejected += outcome.rejected;
         this.stats.lastForwardAt = isoTime(Date.now());
@@ -196,8 +196,7 @@ export class EventPipeline {
       }
       this.stats.lastForwardError = { ...outcome.error, batch: batch.id, attempt: batch.attempts, at: isoTime(Date.now()) };
       if (!outcome.retry || batch.attempts >= MAX_ATTEMPTS) {
-        this.#remove(batch);
-        this.stats.dropped += batch.events.length;
+        if (this.#remove(batch)) this.stats.dropped += batch.events.length;
         console.error(`edgeflag: dropped a batch of ${batch.events.length} events after ${batch.attempts} attempt(s): ${outcome.error.message}`);
       } else {
         const backoff = Math.min(MAX_RETRY_DELAY_MS, Math.max(500, this.#flushMs) * 2 ** (batch.attempts - 1));
@@ -207,10 +206,13 @@ export class EventPipeline {
     }
   }
 
+  /** Takes a batch off the outbox: whether it was there (two overlapping sends may both finish it). */
   #remove(batch) {
     const i = this.#outbox.indexOf(batch);
-    if (i >= 0) this.#outbox.splice(i, 1);
+    if (i < 0) return false;
+    this.#outbox.splice(i, 1);
     this.#queued -= batch.events.length;
+    return true;
   }
 
   /** One POST: `{ ok, rejected }` or `{ ok: false, retry, retryAfterMs, error: { status?, message } }`. */
