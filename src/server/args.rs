@@ -121,7 +121,8 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     pub(crate) ingest_key: Option<String>,
-    /// How old an event may be and still be counted (older ones are rejected as `tooOld`).
+    /// How old an event may be and still be counted (older ones are rejected as `tooOld`);
+    /// the ids of batches received before it are forgotten.
     #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = parse_duration_ms)]
     pub(crate) events_retention: i64,
     /// How far in the future an event's time may be (clock skew) and still be counted.

@@ -1,4 +1,5 @@
-//! The guard loop: every `--guard-interval` it judges each running rollout plan's step and
+//! The guard loop: every `--guard-interval` it forgets batch ids older than the events'
+//! retention window, and judges each running rollout plan's step and
 //! each watching kill guard from the events counted since the step began (or the guard was
 //! set), and acts: a plan advances (a new signed version with the next weight), completes, or
 //! rolls back (the variant's weight to 0, the plan failed); a kill guard kills its flag.
@@ -74,6 +75,12 @@ pub(crate) async fn tick(app: &App, now: i64) {
             }
         }
         Err(e) => report("guards", e),
+    }
+    // The batch ids kept for de-duplication are needed only while their events could still
+    // be accepted.
+    let before = now.saturating_sub(app.ingest.retention_ms);
+    if let Err(e) = store::events::prune_batches(pool, before).await {
+        report("batch ids", e);
     }
 }
 

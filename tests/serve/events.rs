@@ -382,3 +382,20 @@ fn postgres_replicas_count_each_batch_once_between_them() {
     let total = on["valueSum"].as_f64().unwrap() + off["valueSum"].as_f64().unwrap();
     assert_eq!(total, 2000.0);
 }
+
+#[test]
+fn batch_ids_are_forgotten_once_their_events_would_be_too_old() {
+    let server = start(&["--events-retention", "2s", "--guard-interval", "1s"]);
+    let answer = ingest(&server, "batch-0001", &[exposure("on", "u1")]);
+    assert_eq!(answer["duplicate"], false);
+    assert_eq!(
+        ingest(&server, "batch-0001", &[exposure("on", "u2")])["duplicate"],
+        true
+    );
+    // Past the retention window the id is forgotten: the same id with fresh events counts.
+    super::support::eventually("the batch id is forgotten", || {
+        ingest(&server, "batch-0001", &[exposure("on", "u3")])["duplicate"] == false
+    });
+    let r = results(&server, "");
+    assert_eq!(variant(&r, "on")["units"], 2);
+}

@@ -318,6 +318,18 @@ pub(crate) fn parse_histogram(text: &str) -> Vec<u64> {
         .collect()
 }
 
+/// Forgets the ids of batches received before `before` (ms): a retry of one of them could only
+/// carry events older than the retention window, which are rejected anyway. Answers how many.
+pub(crate) async fn prune_batches(pool: &sqlx::AnyPool, before: i64) -> StoreResult<u64> {
+    Ok(
+        sqlx::query("DELETE FROM event_batches WHERE received_at < $1")
+            .bind(before)
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
+}
+
 /// One variant's exposure and metric figures.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct VariantFigures {
