@@ -7,8 +7,8 @@
 //     {"kind":"track","event":"purchase","unit":"u1","value":42.5,"at":"..."}]}
 //
 // 202 {"batch", "accepted", "rejected": {"unknownFlag", "unknownVariant"}}; 400 naming the field
-// path (the batch is dropped whole); 413 over 500 events or 256 KiB; 503 without INGEST_KEY
-// or before the first verified snapshot (nothing is stored then).
+// path (the batch is dropped whole); 413 over 500 events or 256 KiB; 404 without INGEST_KEY
+// (events are not set up); 503 before the first verified snapshot (nothing is stored then).
 
 import { catalogFor } from "./catalog.js";
 import { CORS, json, methodNotAllowed, preflight, readText } from "./http.js";
@@ -31,7 +31,9 @@ export async function handleEvents(request, cfg, flags) {
   if (request.method === "OPTIONS") return preflight("POST");
   if (request.method !== "POST") return methodNotAllowed("POST");
   const pipeline = pipelineFor(cfg);
-  if (!pipeline) return json({ error: cfg.eventsProblem }, 503, CORS);
+  // 404, not 503: a page's client retries 5xx (six times per batch), and this is no outage
+  // but a route that is not set up; clients drop the batch once and count it.
+  if (!pipeline) return json({ error: cfg.eventsProblem }, 404, CORS);
   const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (!TYPES.has(type)) {
     return json({ error: "Content-Type must be application/json or text/plain (navigator.sendBeacon)" }, 415, CORS);

@@ -189,11 +189,11 @@ test("INGEST_URL defaults to SNAPSHOT_URL's origin + /ingest/{ENVIRONMENT}/event
   assert.deepEqual([req.method, req.headers.authorization], ["POST", `Bearer ${KEY}`]);
 });
 
-test("without INGEST_KEY the route is 503 naming the secret, and health says events are off", async (t) => {
+test("without INGEST_KEY the route is 404 naming the secret (clients do not retry it), and health says events are off", async (t) => {
   const site = await startOrigin(t, { name: "site" });
   const { worker } = await setup(t, { flags: TRACKED, vars: { ORIGIN_URL: site.url } });
   const res = await post(worker, { batch: batchId(), events: [track("purchase")] });
-  assert.equal(res.status, 503);
+  assert.equal(res.status, 404);
   assert.equal(res.body.error, "events are not configured: set the INGEST_KEY secret");
   assert.equal((await worker.fetch("/page", { headers: { "x-user-id": "u1" } })).status, 200);
   const h = await worker.health();
