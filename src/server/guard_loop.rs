@@ -19,7 +19,8 @@ use crate::experiments::guards::{
     baseline_from_value, baseline_to_value, judge_kill, judge_step, p99, Baseline, Measured, Rate,
     Step, Verdict,
 };
-use crate::experiments::plan::{with_weight, Guard, KillGuard, Plan};
+use crate::experiments::plan::{Guard, KillGuard, Plan};
+use crate::experiments::weights::with_weight;
 use crate::patch::Patch;
 use crate::store::plans::{GuardRow, PlanRow};
 use crate::store::{self, Kind, StoreError, StoreResult};

@@ -59,7 +59,7 @@ pub(crate) async fn ingest(
     let batch = match parse_batch(&body) {
         Ok(batch) => batch,
         Err(bad) => {
-            let status = if bad.field == "events" && bad.message.contains("at most") {
+            let status = if bad.too_large {
                 StatusCode::PAYLOAD_TOO_LARGE
             } else {
                 StatusCode::BAD_REQUEST

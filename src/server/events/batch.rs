@@ -91,12 +91,15 @@ pub(crate) struct BadBatch {
     pub(crate) field: String,
     /// What is wrong.
     pub(crate) message: String,
+    /// Well-formed but more events than a batch may carry (413, not 400).
+    pub(crate) too_large: bool,
 }
 
 fn bad(field: impl Into<String>, message: impl Into<String>) -> BadBatch {
     BadBatch {
         field: field.into(),
         message: message.into(),
+        too_large: false,
     }
 }
 
@@ -128,13 +131,16 @@ pub(crate) fn parse_batch(body: &[u8]) -> Result<Batch, BadBatch> {
         return Err(bad("events", "expected an array of events"));
     };
     if items.len() > MAX_EVENTS {
-        return Err(bad(
-            "events",
-            format!(
-                "{} events; a batch carries at most {MAX_EVENTS}",
-                items.len()
-            ),
-        ));
+        return Err(BadBatch {
+            too_large: true,
+            ..bad(
+                "events",
+                format!(
+                    "{} events; a batch carries at most {MAX_EVENTS}",
+                    items.len()
+                ),
+            )
+        });
     }
     let events = items
         .iter()
