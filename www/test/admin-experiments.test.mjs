@@ -23,12 +23,11 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS } from "./chromium.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const EDGEFLAG = process.env.EDGEFLAG ?? join(ROOT, "target", "release", "edgeflag");
 const ARTIFACTS = join(ROOT, "target", "e2e");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 const OPERATOR = "e2e-operator-experiments-0123456789";
 const INGEST = "e2e-ingest-key-0123456789abcdef";
 const ENV = "/admin/environments/production";

@@ -15,19 +15,10 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS } from "./chromium.mjs";
 import { BUILDS, CANARY_FLAG, CANARY_PLAN, ENVIRONMENT, EXPERIMENT_FLAG, ROOT, startStack } from "../stack.mjs";
 
 const ARTIFACTS = join(ROOT, "target", "e2e");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const ENV = `/admin/environments/${ENVIRONMENT}`;
 /** The demo's plan, with steps that may advance after 4 s (the demo waits 90). */
 const PLAN = { ...CANARY_PLAN, minSeconds: 4 };
