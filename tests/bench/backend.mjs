@@ -8,49 +8,19 @@
 // 2. `/snapshot` answered with 304 on loopback, requests per second (wrk when installed, else
 //    a Node keep-alive client; goal >= 5,000 req/s);
 // 3. 1,000 flags x 3 environments listed by the admin API (goal < 100 ms for the three).
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import http from "node:http";
+import { servers } from "./serve.mjs";
 
 const EDGEFLAG = process.env.EDGEFLAG ?? "target/release/edgeflag";
 const TOKEN = "bench-token-0123456789abcdef0123";
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 100);
 const scratch = mkdtempSync(join(tmpdir(), "edgeflag-bench-"));
-const servers = [];
 
-/** Starts `edgeflag serve ARGS` on a free port; resolves { url, child } once it listens. */
-function serve(args) {
-  const child = spawn(EDGEFLAG, ["serve", "--listen", "127.0.0.1:0", "--admin-token", TOKEN, ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  servers.push(child);
-  return new Promise((resolve, reject) => {
-    let buffer = "";
-    child.stdout.on("data", (chunk) => {
-      buffer += chunk;
-      const m = /listening on (http:\/\/\S+)/.exec(buffer);
-      if (m) resolve({ url: m[1], child });
-    });
-    child.on("exit", (code) => reject(new Error(`edgeflag serve exited (${code})`)));
-  });
-}
-
-/** One HTTP request with a keep-alive agent; resolves { status, headers, body }. */
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-function request(url, { method = "GET", headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: { ...headers }, agent }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on("error", reject);
-    if (body) req.end(body);
-    else req.end();
-  });
-}
+const { serve, request, stopAll } = servers(EDGEFLAG, ["--admin-token", TOKEN]);
 const admin = (url, method, path, body) =>
   request(url + path, { method, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body });
 
@@ -177,8 +147,7 @@ try {
   }
   results.list1000x3ms = await listing();
 } finally {
-  for (const child of servers) child.kill("SIGKILL");
-  agent.destroy();
+  stopAll();
   rmSync(scratch, { recursive: true, force: true });
 }
 

@@ -9,45 +9,16 @@
 // 2. results of a flag with 1,000,000 exposed units (exposures ingested through the same
 //    route, 5,000 per batch): GET .../experiments/{flag}?metric=purchase, median of 20
 //    (goal < 100 ms), and with value=true (Welch).
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import http from "node:http";
+import { servers } from "./serve.mjs";
 
 const EDGEFLAG = process.env.EDGEFLAG ?? "target/release/edgeflag";
 const TOKEN = "bench-token-0123456789abcdef0123";
 const KEY = "bench-ingest-key-0123456789abcdef";
 const THROUGHPUT_EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 200_000);
 const EXPOSED_UNITS = Number(process.env.BENCH_EXPOSED_UNITS ?? 1_000_000);
-const servers = [];
-const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-
-function serve(args) {
-  const child = spawn(EDGEFLAG, ["serve", "--listen", "127.0.0.1:0", "--admin-token", TOKEN, "--ingest-key", KEY, "--environments", "production", ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  servers.push(child);
-  return new Promise((resolve, reject) => {
-    let buffer = "";
-    child.stdout.on("data", (chunk) => {
-      buffer += chunk;
-      const m = /listening on (http:\/\/\S+)/.exec(buffer);
-      if (m) resolve(m[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`edgeflag serve exited (${code})`)));
-  });
-}
-
-function request(url, { method = "GET", headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers, agent }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+const { serve: start, request, stopAll } = servers(EDGEFLAG, ["--admin-token", TOKEN, "--ingest-key", KEY, "--environments", "production"]);
+const serve = async (args) => (await start(args)).url;
 
 async function createExperiment(url) {
   const flag = {
@@ -151,8 +122,7 @@ try {
     out.results = await results(sqlite);
   }
 } finally {
-  for (const child of servers) child.kill("SIGKILL");
-  agent.destroy();
+  stopAll();
 }
 
 const n = (x) => Math.round(x).toLocaleString("en-US");
