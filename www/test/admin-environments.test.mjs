@@ -10,7 +10,7 @@
 // $EDGEFLAG_ADMIN_UI_DIR when set. Artifact: target/e2e/admin-audit.png.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { adminApi, expectText } from "./admin-helpers.mjs";
+import { adminApi, expectText, stopServer } from "./admin-helpers.mjs";
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -61,12 +61,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  if (server && server.child.exitCode === null) {
-    server.child.kill("SIGTERM");
-    const late = setTimeout(() => server.child.kill("SIGKILL"), 5000);
-    await server.exited;
-    clearTimeout(late);
-  }
+  await stopServer(server);
   if (state) rmSync(state, { recursive: true, force: true });
 });
 

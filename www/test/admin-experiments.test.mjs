@@ -15,7 +15,7 @@
 // admin-rollout.png.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { adminApi, expectText } from "./admin-helpers.mjs";
+import { adminApi, expectText, stopServer } from "./admin-helpers.mjs";
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -62,12 +62,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  if (server?.child && server.child.exitCode === null) {
-    server.child.kill("SIGTERM");
-    const late = setTimeout(() => server.child.kill("SIGKILL"), 5000);
-    await server.exited;
-    clearTimeout(late);
-  }
+  await stopServer(server);
   if (state) rmSync(state, { recursive: true, force: true });
 });
 

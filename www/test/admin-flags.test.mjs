@@ -15,7 +15,7 @@
 import { after, before, test } from "node:test";
 import { startPostgres } from "./postgres.mjs";
 import assert from "node:assert/strict";
-import { adminApi, expectText } from "./admin-helpers.mjs";
+import { adminApi, expectText, stopServer } from "./admin-helpers.mjs";
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -61,15 +61,6 @@ async function startServer(args) {
     exited.then((code) => (clearTimeout(timer), reject(new Error(`edgeflag serve exited (${code}) before listening`))));
   });
   return started;
-}
-
-/** SIGTERM, then SIGKILL after 5 s. */
-async function stopServer(s) {
-  if (s.child.exitCode !== null || s.child.signalCode !== null) return;
-  s.child.kill("SIGTERM");
-  const late = setTimeout(() => s.child.kill("SIGKILL"), 5000);
-  await s.exited;
-  clearTimeout(late);
 }
 
 before(async () => {

@@ -1,4 +1,5 @@
-// Helpers the admin UI's test files share: admin API calls and waiting for a locator's text.
+// Helpers the admin UI's test files share: stopping a server they started, admin API calls
+// and waiting for a locator's text.
 import assert from "node:assert/strict";
 
 /** An admin API call on `base` as `token`; resolves { status, body } (body parsed, or null). */
@@ -23,4 +24,13 @@ export async function expectText(locator, pattern, timeout = 10_000) {
     await new Promise((r) => setTimeout(r, 50));
   }
   assert.fail(`${locator}: "${text}" does not match ${pattern}`);
+}
+
+/** Stops a server started by a test (`{ child, exited }`): SIGTERM, SIGKILL after 5 s. */
+export async function stopServer(s) {
+  if (!s?.child || s.child.exitCode !== null || s.child.signalCode !== null) return;
+  s.child.kill("SIGTERM");
+  const late = setTimeout(() => s.child.kill("SIGKILL"), 5000);
+  await s.exited;
+  clearTimeout(late);
 }
