@@ -28,14 +28,22 @@ const root = dirname(template);
 const out = join(root, "pkg");
 // The bindings crate (edgeflag-wasm); its release build for the package is the `wasm` profile.
 const crate = join(root, "src", "wasm");
-const build = join(root, "target", "wasm-pack", "web");
-const nodeBuild = join(root, "target", "wasm-pack", "nodejs");
+// Two variants, each for two targets: the core (what every client loads) and the companion,
+// built with the crate's `regex` feature (`matches`), which a client loads only when a
+// snapshot uses `matches` (see pkg-template/src/regex.js): so the core download does not carry
+// the regular-expression engine.
+const VARIANTS = [
+  { features: [], web: "web", node: "node", build: "" },
+  { features: ["--features", "regex"], web: "web-regex", node: "node-regex", build: "-regex" },
+];
+const buildDir = (target, v) => join(root, "target", "wasm-pack", `${target}${v.build}`);
 const WASM_OPT_FLAGS = ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
   "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue"];
 
-// Instantiates a wasm file with the glue and buckets a unit: a string that must not change.
-function smokeTest(file) {
-  const glue = join(out, "web", "edgeflag.js");
+// Instantiates a wasm file with the glue of `dir` (web or web-regex) and buckets a unit: a
+// string that must not change.
+function smokeTest(file, dir) {
+  const glue = join(out, dir, "edgeflag.js");
   const script = `import { initSync, bucket } from ${JSON.stringify(glue)};
     import { readFileSync } from "node:fs";
     initSync({ module: readFileSync(${JSON.stringify(file)}) });
@@ -79,59 +87,72 @@ if (!process.argv.includes("--no-build")) {
   }
   const cargo = cargoSettings(process.argv.includes("--stable"));
   // --no-opt: wasm-pack would download its own binaryen; the system one runs below.
-  for (const [target, dir] of [["web", build], ["nodejs", nodeBuild]]) {
-    run("wasm-pack", ["build", crate, "--target", target, "--profile", "wasm", "--no-opt", "--no-pack",
-      "--out-dir", dir, "--out-name", "edgeflag", "--", ...cargo.args], { env: cargo.env });
+  for (const v of VARIANTS) {
+    for (const target of ["web", "nodejs"]) {
+      run("wasm-pack", ["build", crate, "--target", target, "--profile", "wasm", "--no-opt", "--no-pack",
+        "--out-dir", buildDir(target, v), "--out-name", "edgeflag", "--", ...v.features, ...cargo.args], { env: cargo.env });
+    }
   }
 }
-if (!existsSync(join(build, "edgeflag_bg.wasm")) || !existsSync(join(nodeBuild, "edgeflag_bg.wasm"))) {
-  console.error(`no wasm build in ${build}: run without --no-build`);
-  process.exit(1);
+for (const v of VARIANTS) {
+  for (const target of ["web", "nodejs"]) {
+    if (!existsSync(join(buildDir(target, v), "edgeflag_bg.wasm"))) {
+      console.error(`no wasm build in ${buildDir(target, v)}: run without --no-build`);
+      process.exit(1);
+    }
+  }
 }
 
 rmSync(out, { recursive: true, force: true });
-mkdirSync(join(out, "web"), { recursive: true });
-mkdirSync(join(out, "node"), { recursive: true });
-for (const f of ["edgeflag.js", "edgeflag_bg.wasm"]) copyFileSync(join(build, f), join(out, "web", f));
-// The package is "type": "module", so the CommonJS glue needs the .cjs extension.
-copyFileSync(join(nodeBuild, "edgeflag.js"), join(out, "node", "edgeflag.cjs"));
-copyFileSync(join(nodeBuild, "edgeflag_bg.wasm"), join(out, "node", "edgeflag_bg.wasm"));
-inlineSnippets(join(out, "web", "edgeflag.js"), build);
-inlineSnippets(join(out, "node", "edgeflag.cjs"), nodeBuild);
-const nodeSmoke = spawnSync(process.execPath,
-  ["-e", `console.log(require(${JSON.stringify(join(out, "node", "edgeflag.cjs"))}).bucket("new-checkout", "user-3"))`],
-  { encoding: "utf8" });
-const wasm = join(out, "web", "edgeflag_bg.wasm");
-for (const [w, js] of [["web/edgeflag_bg.wasm", "web/edgeflag.js"], ["node/edgeflag_bg.wasm", "node/edgeflag.cjs"]]) {
-  console.log(`${w}: ${blankClosureShims(join(out, w), join(out, js))} unreachable closure shims blanked`);
-}
-stripCustomSections(wasm);
-stripCustomSections(join(out, "node", "edgeflag_bg.wasm"));
-// Browsers download the web build: short binding names there (Node reads its build from disk).
-shortenBindingNames(wasm, join(out, "web", "edgeflag.js"));
-const baseline = smokeTest(wasm);
-if (baseline.startsWith("failed") || nodeSmoke.status !== 0 || nodeSmoke.stdout.trim() !== baseline) {
-  rmSync(out, { recursive: true, force: true });
-  console.error(`\nassemble: the wasm-bindgen output does not load in Node.js:\n${baseline}\n${nodeSmoke.stderr}`);
-  process.exit(1);
-}
-if (has("wasm-opt")) {
-  const optimised = join(out, "web", "optimised.wasm");
-  run("wasm-opt", [...WASM_OPT_FLAGS, wasm, "-o", optimised]);
-  // Old binaryen releases (Debian's 108) mangle wasm-bindgen's externref table, and -Oz does
-  // not always beat rustc's opt-level "s" + LTO: keep its output only if it works and is smaller.
-  const works = smokeTest(optimised) === baseline;
-  const smaller = gzipSync(readFileSync(optimised)).length < gzipSync(readFileSync(wasm)).length;
-  if (works && smaller) copyFileSync(optimised, wasm);
-  else console.log(`wasm-opt output not used: ${works ? "not smaller gzipped" : "it does not run"}`);
-  rmSync(optimised);
-} else {
-  console.log("wasm-opt not found (apt-get install binaryen): the wasm is not size-optimised");
+for (const v of VARIANTS) assembleVariant(v);
+
+// Copies one variant's two builds into pkg/<web>/ and pkg/<node>/ and shrinks them.
+function assembleVariant(v) {
+  const build = buildDir("web", v);
+  const nodeBuild = buildDir("nodejs", v);
+  mkdirSync(join(out, v.web), { recursive: true });
+  mkdirSync(join(out, v.node), { recursive: true });
+  for (const f of ["edgeflag.js", "edgeflag_bg.wasm"]) copyFileSync(join(build, f), join(out, v.web, f));
+  // The package is "type": "module", so the CommonJS glue needs the .cjs extension.
+  copyFileSync(join(nodeBuild, "edgeflag.js"), join(out, v.node, "edgeflag.cjs"));
+  copyFileSync(join(nodeBuild, "edgeflag_bg.wasm"), join(out, v.node, "edgeflag_bg.wasm"));
+  inlineSnippets(join(out, v.web, "edgeflag.js"), build);
+  inlineSnippets(join(out, v.node, "edgeflag.cjs"), nodeBuild);
+  const nodeSmoke = spawnSync(process.execPath,
+    ["-e", `console.log(require(${JSON.stringify(join(out, v.node, "edgeflag.cjs"))}).bucket("new-checkout", "user-3"))`],
+    { encoding: "utf8" });
+  const wasm = join(out, v.web, "edgeflag_bg.wasm");
+  for (const [w, js] of [[`${v.web}/edgeflag_bg.wasm`, `${v.web}/edgeflag.js`], [`${v.node}/edgeflag_bg.wasm`, `${v.node}/edgeflag.cjs`]]) {
+    console.log(`${w}: ${blankClosureShims(join(out, w), join(out, js))} unreachable closure shims blanked`);
+  }
+  stripCustomSections(wasm);
+  stripCustomSections(join(out, v.node, "edgeflag_bg.wasm"));
+  // Browsers download the web build: short binding names there (Node reads its build from disk).
+  shortenBindingNames(wasm, join(out, v.web, "edgeflag.js"));
+  const baseline = smokeTest(wasm, v.web);
+  if (baseline.startsWith("failed") || nodeSmoke.status !== 0 || nodeSmoke.stdout.trim() !== baseline) {
+    rmSync(out, { recursive: true, force: true });
+    console.error(`\nassemble: the wasm-bindgen output (${v.web}) does not load in Node.js:\n${baseline}\n${nodeSmoke.stderr}`);
+    process.exit(1);
+  }
+  if (has("wasm-opt")) {
+    const optimised = join(out, v.web, "optimised.wasm");
+    run("wasm-opt", [...WASM_OPT_FLAGS, wasm, "-o", optimised]);
+    // Old binaryen releases (Debian's 108) mangle wasm-bindgen's externref table, and -Oz does
+    // not always beat rustc's opt-level "s" + LTO: keep its output only if it works and is smaller.
+    const works = smokeTest(optimised, v.web) === baseline;
+    const smaller = gzipSync(readFileSync(optimised)).length < gzipSync(readFileSync(wasm)).length;
+    if (works && smaller) copyFileSync(optimised, wasm);
+    else console.log(`wasm-opt output not used (${v.web}): ${works ? "not smaller gzipped" : "it does not run"}`);
+    rmSync(optimised);
+  } else {
+    console.log("wasm-opt not found (apt-get install binaryen): the wasm is not size-optimised");
+  }
 }
 for (const f of readdirSync(join(template, "src"))) copyFileSync(join(template, "src", f), join(out, f));
 if (!process.argv.includes("--no-minify")) {
   const scripts = readdirSync(out).filter((f) => /\.c?js$/.test(f) && f !== "node.cjs");
-  minify(out, [...scripts, "web/edgeflag.js"]);
+  minify(out, [...scripts, "web/edgeflag.js", "web-regex/edgeflag.js"]);
 }
 for (const f of ["package.json", "README.md"]) copyFileSync(join(template, f), join(out, f));
 
@@ -140,8 +161,10 @@ const ours = ["index.js", "api.js", "client.js", "options.js", "sync.js", "trans
 const gz = (files) => gzipSync(Buffer.concat(files.map((f) => readFileSync(join(out, f)))), { level: 9 }).length;
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 console.log(`\npkg/ assembled in ${out}; gzipped sizes of what a browser loads:`);
-console.log(`  wasm             ${kib(gz(["web/edgeflag_bg.wasm"]))} (${kib(statSync(wasm).size)} raw)`);
+console.log(`  wasm             ${kib(gz(["web/edgeflag_bg.wasm"]))} (${kib(statSync(join(out, "web", "edgeflag_bg.wasm")).size)} raw)`);
 console.log(`  JS, all          ${kib(gz([...ours, "web/edgeflag.js"]))}`);
 console.log(`    wasm-bindgen   ${kib(gz(["web/edgeflag.js"]))} (web/edgeflag.js)`);
 console.log(`    edgeflag       ${kib(gz(ours))} (${ours.join(", ")})`);
 console.log(`  + openfeature.js ${kib(gz(["openfeature.js"]))}`);
+console.log(`  companion (only for snapshots using "matches"): wasm ${kib(gz(["web-regex/edgeflag_bg.wasm"]))}` +
+  ` (${kib(statSync(join(out, "web-regex", "edgeflag_bg.wasm")).size)} raw), JS ${kib(gz(["regex.js", "web-regex/edgeflag.js"]))}`);

@@ -1,9 +1,10 @@
 // What a browser downloads from the npm package, measured one way everywhere (the size test
 // and the benchmark): the browser entry (index.js and what it imports) bundled with esbuild
 // --bundle --minify (ESM, platform browser, NODE_ENV=production), plus the wasm it fetches
-// (a separate download); each gzipped at level 9. Callers pass their own esbuild `build`.
+// (a separate download); each gzipped at level 9. Callers pass their own esbuild `build`. The
+// companion module (`matches`) is a chunk of its own that only a snapshot using it loads.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { gzipSync } from "node:zlib";
 
 /**
@@ -23,9 +24,12 @@ export const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
 
 /**
  * `contents` (an entry module) bundled and minified for browsers, resolving from `resolveDir`;
- * `external` modules are left out (imported at run time).
+ * `external` modules are left out (imported at run time). Code split as an application's
+ * bundler does it: `eager` is the entry and the chunks it imports statically (what a page
+ * downloads with it), `lazy` the chunks only a dynamic `import()` loads (the companion module).
  */
-export async function bundle(build, contents, resolveDir, external = []) {
+export async function chunks(build, contents, resolveDir, external = []) {
+  const outdir = "/edgeflag-download";
   const result = await build({
     external,
     stdin: { contents, resolveDir, sourcefile: "entry.js" },
@@ -34,11 +38,31 @@ export async function bundle(build, contents, resolveDir, external = []) {
     format: "esm",
     platform: "browser",
     target: "es2022",
+    splitting: true,
+    outdir,
+    metafile: true,
     define: { "process.env.NODE_ENV": '"production"' },
     write: false,
     logLevel: "error",
   });
-  return Buffer.from(result.outputFiles[0].contents);
+  const outputs = Object.entries(result.metafile.outputs);
+  const files = new Map(result.outputFiles.map((f) => [f.path, Buffer.from(f.contents)]));
+  const content = (path) => files.get(join(outdir, basename(path)));
+  const eager = new Set();
+  const visit = (path) => {
+    if (eager.has(path)) return;
+    eager.add(path);
+    const entry = outputs.find(([p]) => p === path)?.[1];
+    for (const i of entry?.imports ?? []) if (i.kind === "import-statement" && !i.external) visit(i.path);
+  };
+  visit(outputs.find(([, o]) => o.entryPoint)[0]);
+  const lazy = outputs.map(([p]) => p).filter((p) => !eager.has(p));
+  return { eager: Buffer.concat([...eager].map(content)), lazy: Buffer.concat(lazy.map(content)) };
+}
+
+/** What a page downloads for `contents` bundled (see {@link chunks}): the eager part. */
+export async function bundle(build, contents, resolveDir, external = []) {
+  return (await chunks(build, contents, resolveDir, external)).eager;
 }
 
 /** The browser download of the package in `pkgDir`: `{ js, wasm, jsGzip, wasmGzip, total }`. */
@@ -48,6 +72,17 @@ export async function download(build, pkgDir) {
   const jsGzip = gz(js);
   const wasmGzip = gz(wasm);
   return { js, wasm, jsGzip, wasmGzip, total: jsGzip + wasmGzip };
+}
+
+/**
+ * What a client downloads on top of {@link download} when a snapshot uses `matches`: the
+ * companion module's chunk and wasm, `{ js, jsGzip, wasmGzip, total }`.
+ */
+export async function companion(build, pkgDir) {
+  const { lazy: js } = await chunks(build, `export * from ${JSON.stringify(join(pkgDir, "index.js"))};`, pkgDir);
+  const jsGzip = gz(js);
+  const wasmGzip = gz(readFileSync(join(pkgDir, "web-regex", "edgeflag_bg.wasm")));
+  return { js, jsGzip, wasmGzip, total: jsGzip + wasmGzip };
 }
 
 /** What `edgeflag/react` adds to an app that already has React and the core entry, gzipped. */

@@ -4,7 +4,8 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
-const OUTPUTS = ["package.json", "web/edgeflag_bg.wasm", "node/edgeflag_bg.wasm", "workerd.js"];
+const OUTPUTS = ["package.json", "web/edgeflag_bg.wasm", "node/edgeflag_bg.wasm", "web-regex/edgeflag_bg.wasm",
+  "node-regex/edgeflag_bg.wasm", "workerd.js", "regex.js"];
 const SOURCES = ["src/core", "src/wasm", "Cargo.toml", "Cargo.lock", "pkg-template/src", "pkg-template/package.json",
   "pkg-template/README.md", "pkg-template/assemble.mjs", "pkg-template/shrink.mjs", "pkg-template/stale.mjs"];
 

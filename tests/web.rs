@@ -42,5 +42,7 @@ fn every_evaluation_vector_matches_native() {
         failures.len(),
         failures.join("\n")
     );
-    assert!(ran >= 348, "only {ran} evaluation vectors");
+    // The package's companion module (the `regex` feature) also runs the `matches` cases.
+    let expected = if cfg!(feature = "regex") { 360 } else { 348 };
+    assert!(ran >= expected, "only {ran} evaluation vectors");
 }

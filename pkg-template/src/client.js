@@ -15,12 +15,15 @@ const TYPES = { bool: "boolean", string: "string", number: "number", object: "ob
 
 // The wasm-bindgen classes of this runtime's build (wasm-pack's `web` build in browsers and
 // workerd, its `nodejs` build in Node.js), handed over by the entry module before any client
-// exists: so this module imports no glue itself and loads unbundled in every runtime.
+// exists: so this module imports no glue itself and loads unbundled in every runtime. `regex`
+// imports the runtime's companion module (the build with `matches`, see regex.js): a client
+// switches to it when a snapshot needs it, so only such snapshots cost its download.
 let Evaluator;
 let Context;
+let regex;
 /** Used by the entry modules: the wasm-bindgen classes clients evaluate with. */
 export function useWasm(glue) {
-  ({ Evaluator, Context } = glue);
+  ({ Evaluator, Context, regex } = glue);
 }
 
 let wasmFailure;
@@ -65,6 +68,10 @@ export class EdgeflagClient {
   #tracking;
   // Per snapshot: the keys of flags with trackEvents, and the version (reading `info` is costly).
   #snap;
+  // The class of this client's compiled contexts: the companion's once the client switched.
+  #Context = Context;
+  // On a compiled context: the attributes it was compiled from (compiled again after a switch).
+  #source = Symbol("edgeflag.source");
 
   constructor(options) {
     this.#o = checkOptions(options);
@@ -79,11 +86,10 @@ export class EdgeflagClient {
       this.#ev = new Evaluator(evaluatorOptions(o));
       const emit = (type, extra) => {
         // Every new snapshot comes with an event.
-        for (const handle of this.#snap?.tracked.values() ?? []) handle.free();
-        this.#snap = undefined;
+        this.#forget();
         this.#emit(type, extra);
       };
-      this.#sync = new Sync(this.#ev, o, emit, () => this.#settleWaiters());
+      this.#sync = new Sync(this.#ev, o, emit, () => this.#settleWaiters(), regex && (() => this.#upgrade()));
       this.#sync.start(Date.now());
       if (o.testing && !this.#ev.info) this.#queue.push(["ready", {}]);
     }
@@ -325,13 +331,30 @@ export class EdgeflagClient {
     }
   }
 
+  // Switches to the companion module's evaluator (a snapshot needs `matches`): it takes over
+  // the verified snapshot loaded so far; contexts and flag handles are made again.
+  async #upgrade() {
+    const glue = await regex();
+    const ev = new glue.Evaluator(evaluatorOptions(this.#o));
+    const p = this.#ev.persisted();
+    if (p) ev.restore(p.envelope, p.highWater, p.etag, Date.now());
+    this.#forget();
+    this.#ev.free();
+    this.#ev = ev;
+    this.#Context = glue.Context;
+    this.#contexts = new WeakMap();
+    return ev;
+  }
+
   #context(c) {
-    if (c instanceof Context) return c;
+    if (c instanceof this.#Context) return c;
+    c = c?.[this.#source] ?? c;
     if (c === undefined) c = NO_CONTEXT;
     if (typeof c !== "object" || c === null) return this.#ev.context(c);
     let ctx = this.#contexts.get(c);
     if (!ctx) {
       ctx = this.#ev.context(c);
+      ctx[this.#source] = c;
       this.#contexts.set(c, ctx);
       if (this.#tracking) ctx[this.#unit] = c.targetingKey;
     }
@@ -398,6 +421,12 @@ export class EdgeflagClient {
     return this.#tracking ? this.#snapshot().tracked.get(String(key)) : undefined;
   }
 
+  // Frees the flag handles kept for the loaded snapshot (a new one, or a new evaluator).
+  #forget() {
+    for (const handle of this.#snap?.tracked.values() ?? []) handle.free();
+    this.#snap = undefined;
+  }
+
   #snapshot() {
     if (!this.#snap) {
       const ev = this.#ev;
@@ -428,7 +457,7 @@ export class EdgeflagClient {
   // is nothing to fetch from and storage had nothing.
   #stopped() {
     const { url, stream } = this.#o;
-    return !this.#sync || this.#sync.stopped || (!url && !stream && !this.#sync.restoring);
+    return !this.#sync || this.#sync.stopped || (!url && !stream && !this.#sync.restoring && !this.#sync.upgrading);
   }
 
   #settleWaiters() {

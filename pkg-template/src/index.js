@@ -5,7 +5,8 @@ import init, { Context, Evaluator, Flag, bucket, setErrorClass } from "./web/edg
 import { EdgeflagError } from "./error.js";
 import { useWasm, wasmUnavailable } from "./client.js";
 
-useWasm({ Context, Evaluator });
+// The companion module (`matches`) is a separate chunk, fetched only for a snapshot using it.
+useWasm({ Context, Evaluator, regex: () => import("./regex.js") });
 
 try {
   await init({ module_or_path: new URL("./web/edgeflag_bg.wasm", import.meta.url) });

@@ -5,7 +5,8 @@ import { EdgeflagError } from "./error.js";
 import { useWasm } from "./client.js";
 
 setErrorClass(EdgeflagError);
-useWasm({ Context, Evaluator });
+// The companion module (`matches`) is read only for a snapshot using it.
+useWasm({ Context, Evaluator, regex: () => import("./regex-node.js") });
 
 export { Context, Evaluator, Flag, bucket };
 export * from "./api.js";

@@ -19,20 +19,28 @@ export class Sync {
   #started = false;
   #fatal = false;
   #closed = false;
+  #upgrade;
+  // Inputs that arrived while the companion module loads, run on its evaluator once loaded.
+  #pending;
   /** A stored envelope is still being read (asynchronous storage). */
   restoring = false;
+  /** The companion module (`matches`) is loading: the snapshot that needs it waits. */
+  upgrading = false;
 
   /**
    * @param ev the wasm Evaluator
    * @param o checked client options
    * @param emit `(type, extra)` tells the client's listeners
    * @param changed called after every input, so the client can settle `ready()` calls
+   * @param [upgrade] `() => Promise<Evaluator>`: the companion module's evaluator, holding what
+   *   `ev` had loaded; called (once) when an input needs it
    */
-  constructor(ev, o, emit, changed) {
+  constructor(ev, o, emit, changed, upgrade) {
     this.#ev = ev;
     this.#o = o;
     this.#emit = emit;
     this.#changed = changed;
+    this.#upgrade = upgrade;
   }
 
   /** The last-known-good from storage, then the page's envelope, then the network. */
@@ -40,10 +48,10 @@ export class Sync {
     const o = this.#o;
     this.#restore();
     // An envelope delivered with the page takes the stream's path: verified, and a confirmation.
-    if (o.bootstrap !== undefined) this.#handle(this.#ev.onStreamEvent(o.bootstrap, now));
+    if (o.bootstrap !== undefined) this.#input((ev) => ev.onStreamEvent(o.bootstrap, now));
     if (o.url) {
       this.#started = true;
-      this.#handle(this.#ev.start(now));
+      this.#input((ev) => ev.start(now));
     }
     if (o.stream) this.#connect();
   }
@@ -61,7 +69,7 @@ export class Sync {
 
   /** What the timer would do now: poll if one is due, notice expiry. */
   tick() {
-    this.#input(() => this.#ev.tick(Date.now()));
+    this.#input((ev) => ev.tick(Date.now()));
     return this.#flight ?? Promise.resolve();
   }
 
@@ -86,21 +94,50 @@ export class Sync {
     this.#changed();
     if (out.pollDue && this.#poll()) return; // its answer arms the timer
     clearTimeout(this.#timer);
-    if (out.wakeAt != null) this.#timer = backgroundTimer(() => this.#input(() => this.#ev.tick(Date.now())), out.wakeAt - Date.now());
+    if (out.wakeAt != null) this.#timer = backgroundTimer(() => this.#input((ev) => ev.tick(Date.now())), out.wakeAt - Date.now());
   }
 
-  /** Runs one input; a failure of the core (a trap) must not escape into a timer or a stream. */
-  #input(fn) {
+  /**
+   * Runs one input (`fn(evaluator)`); a failure of the core (a trap) must not escape into a
+   * timer or a stream. The first input that needs the companion module waits for it, and so do
+   * the inputs after it; if it cannot load, the refusal stands.
+   */
+  #input(fn, first) {
+    if (this.#pending) return void this.#pending.push(fn);
     try {
-      this.#handle(fn());
+      const out = first ?? fn(this.#ev);
+      if (!first && this.#upgrade && needsRegex(out, this.#ev)) return this.#switch(fn, out);
+      this.#handle(out);
     } catch (e) {
       report(e);
     }
   }
 
+  #switch(fn, out) {
+    const upgrade = this.#upgrade;
+    this.#upgrade = undefined;
+    this.#pending = [fn];
+    this.upgrading = true;
+    upgrade().then(
+      (ev) => {
+        if (this.#started) ev.start(Date.now());
+        this.#ev = ev;
+        out = undefined;
+      },
+      report,
+    ).then(() => {
+      const pending = this.#pending;
+      this.#pending = undefined;
+      this.upgrading = false;
+      // Run again on the new evaluator, or (it failed to load) the refused one's outcome.
+      this.#input(pending[0], out);
+      for (const f of pending.slice(1)) this.#input(f);
+    });
+  }
+
   #poll() {
     if (this.#closed || !this.#o.url || this.#flight) return false;
-    const req = this.#ev.beginRequest(Date.now());
+    const req = this.#pending ? undefined : this.#ev.beginRequest(Date.now());
     if (!req) return false;
     const o = this.#o;
     const done = (fn) => () => {
@@ -108,8 +145,8 @@ export class Sync {
       this.#input(fn);
     };
     this.#flight = request(o.fetch, o.url, { ...req, maxBytes: o.maxBytes, signal: this.#abort.signal }).then(
-      (r) => done(() => this.#ev.onResponse(r.status, r.etag, r.body, Date.now(), Math.random()))(),
-      (kind) => done(() => this.#ev.onFailure(kind, Date.now(), Math.random()))(),
+      (r) => done((ev) => ev.onResponse(r.status, r.etag, r.body, Date.now(), Math.random()))(),
+      (kind) => done((ev) => ev.onFailure(kind, Date.now(), Math.random()))(),
     );
     return true;
   }
@@ -120,7 +157,7 @@ export class Sync {
     this.#closeStream = openStream(o.fetch, o.stream, {
       maxBytes: o.maxBytes,
       onOpen: () => (this.#streamRetryMs = 1000),
-      onEnvelope: (text) => this.#input(() => this.#ev.onStreamEvent(text, Date.now())),
+      onEnvelope: (text) => this.#input((ev) => ev.onStreamEvent(text, Date.now())),
       // Polling goes on meanwhile; a stream the server does not offer is not retried.
       onEnd: (reason) => {
         if (reason === "unsupported" || this.#closed) return;
@@ -136,15 +173,14 @@ export class Sync {
     this.#store((s, k) => s.getItem(k), (raw) => {
       this.restoring = false;
       if (raw == null || this.#closed) return this.#changed();
-      let out;
-      try {
-        const saved = JSON.parse(raw);
-        out = this.#ev.restore(saved.envelope, saved.highWater ?? undefined, saved.etag ?? undefined, Date.now());
-      } catch {
-        out = undefined; // not even the shape of what is stored: discarded like a forgery
-      }
-      if (!out) this.#store((s, k) => s.removeItem(k));
-      this.#handle(out);
+      this.#input((ev) => {
+        try {
+          const saved = JSON.parse(raw);
+          return ev.restore(saved.envelope, saved.highWater ?? undefined, saved.etag ?? undefined, Date.now());
+        } catch {
+          this.#store((s, k) => s.removeItem(k)); // not even the shape of what is stored: discarded like a forgery
+        }
+      });
       this.#changed();
     });
   }
@@ -170,6 +206,16 @@ export class Sync {
     if (r && typeof r.then === "function") r.then(then, () => then(undefined)).catch(report);
     else then(r);
   }
+}
+
+/**
+ * Whether an outcome of `ev` (the core build, without `matches`) shows that the snapshot needs
+ * the companion module: the one place that recognises it. The core refuses a snapshot using
+ * `matches` with INVALID_SNAPSHOT, "operator "matches" needs edgeflag built with the "regex"
+ * feature". (`ev`, the evaluator that produced `out`, is for a core that reports it per flag.)
+ */
+export function needsRegex(out, ev) {
+  return out?.error?.code === "INVALID_SNAPSHOT" && out.error.message.includes('"regex" feature');
 }
 
 /**

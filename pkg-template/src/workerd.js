@@ -7,7 +7,8 @@ import { useWasm } from "./client.js";
 
 initSync({ module: wasm });
 setErrorClass(EdgeflagError);
-useWasm({ Context, Evaluator });
+// The companion module (`matches`): bundled too, instantiated only for a snapshot using it.
+useWasm({ Context, Evaluator, regex: () => import("./regex-workerd.js") });
 
 export { Context, Evaluator, Flag, bucket };
 export * from "./api.js";

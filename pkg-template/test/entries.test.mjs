@@ -60,3 +60,29 @@ test("node: import and require share wasm-pack's nodejs build (one instance)", (
     console.log(JSON.stringify({ nodejsBuild: Evaluator === glue.Evaluator, required: require("edgeflag").Evaluator === Evaluator }));`);
   assert.deepEqual(r, { nodejsBuild: true, required: true });
 });
+
+// A snapshot using `matches`: each entry's client imports its companion module (the build with
+// the `regex` feature) and evaluates the flag; edgeflag/regex resolves per runtime too.
+const staff = { type: "boolean", variants: { on: true, off: false }, offVariant: "off", defaultServe: { variant: "off" },
+  rules: [{ id: "corp", conditions: [{ attribute: "email", op: "matches", values: ["@corp\\.example$"] }], serve: { variant: "on" } }] };
+const regexProbe = `
+  import { createClient } from "edgeflag";
+  import { Evaluator } from "edgeflag/regex";
+  const companion = import.meta.resolve("edgeflag/regex").split("/").pop();
+  const client = createClient({ publicKeys: [${JSON.stringify(signer.publicKey)}], environment: "production",
+    owner: "shop", storage: null, bootstrap: ${JSON.stringify(signer.envelope(payload({ flags: { staff } })))} });
+  const errors = [];
+  client.on("error", (e) => errors.push(e.error.code));
+  const ready = await client.ready(1000);
+  const details = client.details("staff", { email: "ana@corp.example" }, false);
+  console.log(JSON.stringify({ companion, direct: typeof Evaluator, ready, value: details.value, reason: details.reason, errors }));`;
+
+test("workerd: a snapshot using `matches` is evaluated by the companion module (bundled as a module)", () => {
+  const r = run(["--conditions=workerd", "--import", "./helpers/wasm-as-module.mjs"], regexProbe);
+  assert.deepEqual(r, { companion: "regex-workerd.js", direct: "function", ready: true, value: true, reason: "TARGETING_MATCH", errors: [] });
+});
+
+test("node: a snapshot using `matches` is evaluated by the companion module", () => {
+  const r = run([], regexProbe);
+  assert.deepEqual(r, { companion: "regex-node.js", direct: "function", ready: true, value: true, reason: "TARGETING_MATCH", errors: [] });
+});

@@ -38,7 +38,8 @@ test("the tarball holds the modules, declarations, wasm and README, nothing else
   for (const f of ["index.js", "node.js", "node.cjs", "workerd.js", "client.js", "openfeature.js", "testing.js",
     "react.js", "devtools.js", "overrides.js", "index.d.ts", "openfeature.d.ts", "testing.d.ts", "react.d.ts",
     "devtools.d.ts", "overrides.d.ts", "web/edgeflag.js", "web/edgeflag_bg.wasm", "node/edgeflag.cjs",
-    "node/edgeflag_bg.wasm", "README.md", "package.json"]) {
+    "node/edgeflag_bg.wasm", "README.md", "package.json", "regex.js", "regex-node.js", "regex-workerd.js", "regex.d.ts",
+    "web-regex/edgeflag.js", "web-regex/edgeflag_bg.wasm", "node-regex/edgeflag.cjs", "node-regex/edgeflag_bg.wasm"]) {
     assert.ok(files.includes(f), `missing ${f}`);
   }
   assert.deepEqual(files.filter((f) => /(^|\/)test\/|\.test\.|\.ts$|\.gitignore$/.test(f) && !f.endsWith(".d.ts")), []);

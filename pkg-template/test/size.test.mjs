@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
-import { DOWNLOAD_BUDGET_BYTES, REACT_BUDGET_BYTES, bundle, download, gz, reactAddition } from "../download.mjs";
+import { DOWNLOAD_BUDGET_BYTES, REACT_BUDGET_BYTES, bundle, companion, download, gz, reactAddition } from "../download.mjs";
 
 const pkgDir = fileURLToPath(new URL("../../pkg", import.meta.url));
 
@@ -32,4 +32,14 @@ test("the dev panel is in neither the core entry nor edgeflag/react; it is a dow
   const panel = await bundle(build, `export * from ${JSON.stringify(`${pkgDir}/devtools.js`)};`, pkgDir, ["edgeflag"]);
   t.diagnostic(`edgeflag/devtools: ${gz(panel)} bytes gzipped, loaded only when imported`);
   assert.ok(panel.includes("edgeflag-devtools"), "the measurement bundled the panel");
+});
+
+test("the companion module (`matches`) is a download of its own, only for snapshots using it", async (t) => {
+  const { js } = await download(build, pkgDir);
+  const lazy = await companion(build, pkgDir);
+  t.diagnostic(`companion: ${lazy.total} bytes gzipped (wasm ${lazy.wasmGzip} + JavaScript ${lazy.jsGzip}), on top of the download`);
+  assert.ok(lazy.js.includes("web-regex/edgeflag_bg.wasm"), "the lazy chunk fetches the companion's wasm");
+  assert.ok(!js.includes("web-regex"), "nothing of the companion in the core entry");
+  // The measurement itself: the regular-expression engine is in the companion's wasm.
+  assert.ok(lazy.wasmGzip > 80_000 && lazy.jsGzip > 2_000, `wasm ${lazy.wasmGzip}, js ${lazy.jsGzip}`);
 });

@@ -1,10 +1,12 @@
 // The shared vector files, through the assembled package: every runtime gives the same
 // buckets and the same evaluation details as the Rust core. Snapshots are signed here with
-// Node's crypto, so this also proves that a non-Rust signer interoperates.
+// Node's crypto, so this also proves that a non-Rust signer interoperates. Both builds run them:
+// the core (which refuses `matches`) and the companion module, edgeflag/regex (every case).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { Evaluator, bucket } from "edgeflag";
+import { Evaluator, bucket, createClient } from "edgeflag";
+import * as companion from "edgeflag/regex";
 import { makeSigner } from "./helpers/signer.mjs";
 import { VECTORS } from "./helpers/pkg.mjs";
 
@@ -27,7 +29,49 @@ function same(actual, expected, name) {
   assert.deepEqual(strip(actual), strip(expected), name);
 }
 
-test("every evaluation vector gives the expected details", (t) => {
+test("every evaluation vector gives the expected details (the core build)", (t) => {
+  const { ran, skipped } = runVectors(Evaluator);
+  t.diagnostic(`${ran} cases ran, ${skipped} skipped (regex feature not in this build)`);
+  assert.ok(ran >= 340);
+});
+
+test("every evaluation vector, `matches` included, gives the expected details (edgeflag/regex)", (t) => {
+  const { ran, skipped } = runVectors(companion.Evaluator);
+  const doc = read("evaluation.json");
+  t.diagnostic(`${ran} cases ran`);
+  assert.equal(skipped, 0);
+  assert.equal(ran, doc.cases.length);
+  assert.ok(doc.cases.filter((c) => c.snapshot === "regex").length >= 10, "the vectors have `matches` cases");
+});
+
+test("the `matches` vectors through a client, which switches to the companion module by itself", async (t) => {
+  const doc = read("evaluation.json");
+  const signer = makeSigner();
+  const payload = doc.snapshots.regex;
+  const cases = doc.cases.filter((c) => c.snapshot === "regex");
+  const realNow = Date.now;
+  Date.now = () => cases[0].now;
+  let client;
+  try {
+    client = createClient({ publicKeys: [signer.publicKey], environment: payload.environment, owner: payload.owner,
+      maxValidityMs: 366 * 86_400_000, storage: null, bootstrap: signer.envelope(payload) });
+    const errors = [];
+    client.on("error", (e) => errors.push(e.error));
+    assert.equal(await client.ready(5000), true, JSON.stringify(client.lastError));
+    assert.deepEqual(errors, []);
+    for (const c of cases) {
+      Date.now = () => c.now;
+      same(client.details(c.flag, c.context, c.default), c.expected, c.name);
+    }
+  } finally {
+    Date.now = realNow;
+    client?.close();
+  }
+  t.diagnostic(`${cases.length} cases ran through createClient()`);
+});
+
+/** Runs every case of evaluation.json through evaluators of class `Evaluator`. */
+function runVectors(Evaluator) {
   const doc = read("evaluation.json");
   const signer = makeSigner();
   const evaluators = {};
@@ -85,6 +129,5 @@ test("every evaluation vector gives the expected details", (t) => {
   } finally {
     Date.now = realNow;
   }
-  t.diagnostic(`${ran} cases ran, ${skipped} skipped (regex feature not in this build)`);
-  assert.ok(ran >= 340);
-});
+  return { ran, skipped };
+}

@@ -5,7 +5,9 @@
 // answered from memory while the snapshot revalidates. Only a request that finds nothing
 // verified at all waits for the origin, and at most FIRST_WAIT_MS.
 
-import { Evaluator } from "edgeflag";
+// The build with `matches` (the regex feature): the worker loads whatever its backend signs,
+// and workerd has no download to keep small (bundle sizes in README.md).
+import { Evaluator } from "edgeflag/regex";
 import { request } from "edgeflag/transport";
 
 /** A snapshot request is aborted after this long (body included). */
