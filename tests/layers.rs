@@ -13,7 +13,15 @@ use std::path::{Path, PathBuf};
 /// The core's top-level modules, lowest layer first. A module may use its own layer and any
 /// layer below; `unstable` (re-exports for the other crates) sits on top.
 const LAYERS: &[&[&str]] = &[
-    &["text", "time", "error", "limits", "json", "bucket"],
+    &[
+        "text",
+        "time",
+        "error",
+        "limits",
+        "json",
+        "bucket",
+        "bucketing",
+    ],
     &["operand"],
     &["snapshot"],
     &["context"],

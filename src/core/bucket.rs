@@ -92,6 +92,15 @@ impl UnitText {
         }
     }
 
+    /// Whether `value` is a unit (what [`UnitText::of`] renders), without rendering it.
+    pub(crate) fn is_unit(value: &Value) -> bool {
+        match value {
+            Value::String(_) => true,
+            Value::Number(n) => n.as_safe_integer().is_some(),
+            _ => false,
+        }
+    }
+
     fn decimal(&mut self, i: i64) -> &str {
         let mut digits = [0u8; 20];
         let mut n = i.unsigned_abs();

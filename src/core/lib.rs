@@ -36,6 +36,8 @@
 //!   [`TrustPolicy`](envelope::TrustPolicy), and (feature `sign`) signing.
 //! - [`sync`]: the client state machine that decides, given responses and the time, what to
 //!   load, what to keep and when to poll.
+//! - [`bucketing`]: the vendors' hashes (Unleash, GrowthBook, flagd) a rollout can name, so
+//!   imported flags keep every unit's bucket; [`bucket`] is edgeflag's own.
 //! - [`lint`]: warnings about a loadable snapshot (expired flags, unreachable rules, ...).
 //! - [`Limits`] and [`ContextLimits`]: the bounds every input is checked against.
 //!
@@ -59,7 +61,7 @@
 //! snapshot                              the format: parse, validate, compile
 //! operand                               semver, CIDR/IP, needles, patterns
 //! error, limits                         the shared vocabulary
-//! json, bucket, time, text              bottom: no dependencies on the rest
+//! json, bucket, bucketing, time, text   bottom: no dependencies on the rest
 //! ```
 #![no_std]
 #![deny(missing_docs)]
@@ -69,6 +71,7 @@ extern crate alloc;
 extern crate std;
 
 mod bucket;
+pub mod bucketing;
 mod context;
 pub mod envelope;
 mod error;

@@ -3,7 +3,7 @@
 //! that serve one variant to everybody (candidates for removal). Errors are load errors.
 
 use crate::json::path::Path;
-use crate::snapshot::model::{segment_refs, Flag, Serve, VariantIdx};
+use crate::snapshot::model::{segment_refs, Flag, Rule, Serve, VariantIdx};
 use crate::snapshot::Snapshot;
 use alloc::format;
 use alloc::string::String;
@@ -75,7 +75,7 @@ fn expired(flag: &Flag, now: i64, out: &mut Vec<Warning>) {
 }
 
 fn unreachable_rules(flag: &Flag, out: &mut Vec<Warning>) {
-    let Some(catch_all) = flag.rules.iter().position(|r| r.conditions.is_empty()) else {
+    let Some(catch_all) = flag.rules.iter().position(catches_all) else {
         return;
     };
     for i in catch_all + 1..flag.rules.len() {
@@ -88,11 +88,17 @@ fn unreachable_rules(flag: &Flag, out: &mut Vec<Warning>) {
     }
 }
 
+/// Whether a rule decides every evaluation that reaches it: no conditions, and not a
+/// fall-through rollout (which passes units in its gaps on to the next rule).
+fn catches_all(rule: &Rule) -> bool {
+    rule.conditions.is_empty() && !matches!(&rule.serve, Serve::Rollout(r) if r.fall_through)
+}
+
 /// The variants a serve can produce.
 fn served(serve: &Serve, into: &mut Vec<VariantIdx>) {
     match serve {
         Serve::Variant(v) => into.push(*v),
-        Serve::Rollout(r) => into.extend(r.ranges.iter().map(|(_, v)| *v)),
+        Serve::Rollout(r) => into.extend(r.ranges.iter().filter_map(|(_, v)| *v)),
         Serve::Schedule(s) => {
             if s.from > 0 || s.to > 0 {
                 into.push(s.variant);
@@ -115,7 +121,7 @@ fn single_variant(flag: &Flag, out: &mut Vec<Warning>) {
         if let Some(targets) = &flag.targets {
             variants.extend_from_slice(targets.values());
         }
-        let catch_all = flag.rules.iter().position(|r| r.conditions.is_empty());
+        let catch_all = flag.rules.iter().position(catches_all);
         for rule in flag
             .rules
             .iter()

@@ -12,6 +12,10 @@
 //! - `all/200-flags`: `snapshot.all(..)` over 200 flags; the throughput line is per flag.
 //! - `load/1000-flags`: `Snapshot::load` of a 1,000-flag payload.
 //! - `context/6-attributes`: `snapshot.context(..)` of a 6-attribute context.
+//! - `bucketing/{xxh3,murmur3,fnv1a32-v2,fractional}`: `bool/5-rules-then-rollout` with the
+//!   rollout under each bucketing (FORMAT.md §6). With the filter `bucketing`
+//!   (`cargo bench --bench eval -- bucketing`) it also prints ns per evaluation and each vendor
+//!   hash's ratio to xxh3 (the goal: at most 1.2x), measured interleaved.
 //! - `workload/...`: the same operations on the generated workload that `tests/bench/run`
 //!   compares with other engines (see `eval_workload.rs`); skipped when it is not generated.
 #![allow(
@@ -208,8 +212,81 @@ fn compile_context(c: &mut Criterion) {
     });
 }
 
+/// The bucketings compared, with the `bucketing` member and weights that sum to its count.
+fn bucketings() -> [(&'static str, serde_json::Value, u32); 4] {
+    [
+        ("xxh3", json!({ "hash": "xxh3" }), 100_000),
+        (
+            "murmur3",
+            json!({ "hash": "murmur3", "seed": 0, "buckets": 100 }),
+            100,
+        ),
+        ("fnv1a32-v2", json!({ "hash": "fnv1a32-v2" }), 10_000),
+        (
+            "fractional",
+            json!({ "hash": "fractional", "buckets": 100 }),
+            100,
+        ),
+    ]
+}
+
+fn vendor_bucketing(c: &mut Criterion) {
+    let mut flags = serde_json::Map::new();
+    for (name, bucketing, n) in bucketings() {
+        let mut flag = boolean_flag(0);
+        flag["defaultServe"] = json!({ "rollout": { "by": "targetingKey", "salt": "flag-0",
+            "bucketing": bucketing, "weights": [
+                { "variant": "on", "weight": n / 4 }, { "variant": "off", "weight": n - n / 4 } ] } });
+        flags.insert(name.to_owned(), flag);
+    }
+    let snapshot = Snapshot::load(&payload(flags), &Limits::default()).unwrap();
+    let ctx = snapshot.context(&context());
+    let mut group = c.benchmark_group("bucketing");
+    for (name, _, _) in bucketings() {
+        let d = snapshot.bool_details(name, &ctx, false, NOW);
+        assert_eq!(d.reason, Reason::Split, "{name}: {d:?}");
+        group.bench_function(name, |b| {
+            b.iter(|| snapshot.bool(black_box(name), black_box(&ctx), false, black_box(NOW)))
+        });
+    }
+    group.finish();
+    // Only when asked for by name (`-- bucketing`): not in smoke runs or other filters.
+    if !std::env::args().any(|a| a == "bucketing") || std::env::args().any(|a| a == "--test") {
+        return;
+    }
+    // The figure the goal is stated in, measured interleaved so that drift hits every kind
+    // alike: the median over rounds of ns per evaluation, and the ratio to xxh3.
+    const ROUNDS: usize = 31;
+    const ITERS: u32 = 200_000;
+    let names: Vec<&str> = bucketings().iter().map(|(n, _, _)| *n).collect();
+    let mut samples = vec![Vec::with_capacity(ROUNDS); names.len()];
+    for _ in 0..ROUNDS {
+        for (i, name) in names.iter().enumerate() {
+            let start = std::time::Instant::now();
+            for _ in 0..ITERS {
+                black_box(snapshot.bool(black_box(*name), black_box(&ctx), false, NOW));
+            }
+            samples[i].push(start.elapsed().as_nanos() as f64 / f64::from(ITERS));
+        }
+    }
+    let medians: Vec<f64> = samples
+        .iter_mut()
+        .map(|s| {
+            s.sort_by(f64::total_cmp);
+            s[ROUNDS / 2]
+        })
+        .collect();
+    println!("\nvendor bucketing, ns per evaluation (median of {ROUNDS} interleaved rounds):");
+    for (name, ns) in names.iter().zip(&medians) {
+        let ratio = ns / medians[0];
+        let verdict = if ratio <= 1.2 { "meets" } else { "MISSES" };
+        println!("  {name:<11} {ns:7.1} ns  {ratio:.2}x xxh3 ({verdict} the 1.2x goal)");
+    }
+}
+
 criterion_group!(
     benches,
+    vendor_bucketing,
     single_flag,
     all_flags,
     load,

@@ -3,6 +3,7 @@
 //! negated or not; only `exists` negated holds for a missing attribute. A list attribute
 //! holds when any of its comparable elements does.
 
+use super::serve::in_bucket;
 use crate::bucket::UnitText;
 use crate::context::Attrs;
 use crate::json::Value;
@@ -17,6 +18,7 @@ pub(crate) fn holds(snap: &Snapshot, cond: &Condition, attrs: &Attrs<'_>) -> boo
     match &cond.op {
         Op::Exists => attrs.get(cond.attr).is_some() != cond.negate,
         Op::InSegment(segments) => segments.iter().any(|s| member(snap, *s, attrs)) != cond.negate,
+        Op::InBucket(t) => in_bucket(t, attrs).is_some_and(|r| r != cond.negate),
         op => match attrs.get(cond.attr).and_then(|v| test(op, v)) {
             Some(result) => result != cond.negate,
             None => false,
@@ -96,7 +98,7 @@ fn scalar(op: &Op, v: &Value) -> Option<bool> {
         #[cfg(feature = "regex")]
         Op::Matches(patterns) => v.as_str().map(|s| patterns.iter().any(|p| p.is_match(s))),
         // Handled by `holds`; listed so the match stays exhaustive.
-        Op::Exists | Op::InSegment(_) => None,
+        Op::Exists | Op::InSegment(_) | Op::InBucket(_) => None,
     }
 }
 

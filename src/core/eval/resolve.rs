@@ -1,5 +1,6 @@
 //! Steps 2 to 6 and 8 of FORMAT.md §3 for one flag: kill switch, prerequisites, targets,
-//! rules in order, default; a rollout without its unit fails with `TARGETING_KEY_MISSING`.
+//! rules in order (a fall-through rollout may pass on to the next), default; a rollout
+//! without its unit fails with `TARGETING_KEY_MISSING`.
 
 use super::condition::holds;
 use super::details::Reason;
@@ -62,7 +63,10 @@ pub(crate) fn resolve(
     }
     for (i, rule) in flag.rules.iter().enumerate() {
         if rule.conditions.iter().all(|c| holds(snap, c, attrs)) {
-            let (variant, split) = pick(&rule.serve, attrs, now)?;
+            // `None`: a fall-through rollout passed the unit on to the next rule.
+            let Some((variant, split)) = pick(&rule.serve, attrs, now)? else {
+                continue;
+            };
             return Ok(Served {
                 variant,
                 reason: if split {
@@ -74,7 +78,8 @@ pub(crate) fn resolve(
             });
         }
     }
-    let (variant, split) = pick(&flag.default_serve, attrs, now)?;
+    // The default cannot fall through (refused at load); were it to, the unit gets offVariant.
+    let (variant, split) = pick(&flag.default_serve, attrs, now)?.unwrap_or((flag.off, false));
     Ok(Served {
         variant,
         reason: if split { Reason::Split } else { Reason::Static },

@@ -1,33 +1,44 @@
-//! Serving: a fixed variant, a weighted rollout, or a scheduled ramp (FORMAT.md §4).
+//! Serving: a fixed variant, a weighted rollout, or a scheduled ramp (FORMAT.md §4, §6).
 
 use crate::bucket::{bucket, UnitText, BUCKETS};
 use crate::context::Attrs;
-use crate::snapshot::model::{Curve, Schedule, Serve, VariantIdx};
+use crate::json::Value;
+use crate::snapshot::model::{BucketTest, Curve, Schedule, Serve, UnitBy, VariantIdx};
 use crate::snapshot::AttrId;
 
 /// A split could not run: its unit attribute is missing (or not a string or an integer).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct MissingUnit(pub(crate) AttrId);
 
-/// The variant `serve` picks, and whether it was a split (rollout or schedule).
+/// The variant `serve` picks and whether it was a split (rollout or schedule), or `None`
+/// when a fall-through rollout passes the unit on to the next rule.
 #[inline]
 pub(crate) fn pick(
     serve: &Serve,
     attrs: &Attrs<'_>,
     now: i64,
-) -> Result<(VariantIdx, bool), MissingUnit> {
+) -> Result<Option<(VariantIdx, bool)>, MissingUnit> {
     match serve {
-        Serve::Variant(v) => Ok((*v, false)),
+        Serve::Variant(v) => Ok(Some((*v, false))),
         Serve::Rollout(r) => {
-            let b = unit_bucket(attrs, r.by, &r.salt)?;
-            // Ranges are cumulative and end at 100000, so a bucket always falls in one.
+            let Some(value) = unit_value(attrs, &r.by) else {
+                return match r.fall_through {
+                    true => Ok(None),
+                    false => Err(MissingUnit(r.by.first)),
+                };
+            };
+            let mut text = UnitText::new();
+            let unit = text.of(value).unwrap_or_default();
+            let b = r.bucketing.bucket(&r.salt, unit);
+            // Ranges are cumulative and end at the bucket count, so a bucket always falls in
+            // one; a gap (`None`) falls through.
             let v = r
                 .ranges
                 .iter()
                 .find(|(end, _)| b < *end)
                 .or(r.ranges.last())
-                .map_or(0, |(_, v)| *v);
-            Ok((v, true))
+                .and_then(|(_, v)| *v);
+            Ok(v.map(|v| (v, true)))
         }
         Serve::Schedule(s) => {
             let b = unit_bucket(attrs, s.by, &s.salt)?;
@@ -36,9 +47,29 @@ pub(crate) fn pick(
             } else {
                 s.otherwise
             };
-            Ok((v, true))
+            Ok(Some((v, true)))
         }
     }
+}
+
+/// The value of the first `by` attribute that is a unit (a string or a safe integer).
+#[inline]
+fn unit_value<'a>(attrs: &'a Attrs<'_>, by: &UnitBy) -> Option<&'a Value> {
+    let first = attrs.get(by.first).filter(|v| UnitText::is_unit(v));
+    if first.is_some() || by.rest.is_empty() {
+        return first;
+    }
+    by.rest
+        .iter()
+        .find_map(|id| attrs.get(*id).filter(|v| UnitText::is_unit(v)))
+}
+
+/// `inBucket`: `Some(whether the unit's bucket is in a range)`, `None` without a unit.
+pub(crate) fn in_bucket(t: &BucketTest, attrs: &Attrs<'_>) -> Option<bool> {
+    let value = unit_value(attrs, &t.by)?;
+    let mut text = UnitText::new();
+    let b = t.bucketing.bucket(&t.salt, text.of(value)?);
+    Some(t.ranges.iter().any(|(start, end)| *start <= b && b < *end))
 }
 
 fn unit_bucket(attrs: &Attrs<'_>, by: AttrId, salt: &str) -> Result<u32, MissingUnit> {

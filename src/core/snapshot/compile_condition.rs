@@ -17,7 +17,7 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 /// Every operator name of FORMAT.md §2.
-const OPERATORS: [&str; 19] = [
+const OPERATORS: [&str; 20] = [
     "in",
     "startsWith",
     "endsWith",
@@ -36,6 +36,7 @@ const OPERATORS: [&str; 19] = [
     "exists",
     "inSegment",
     "inCidr",
+    "inBucket",
     "matches",
 ];
 
@@ -48,6 +49,11 @@ pub(crate) fn condition(c: &mut Compiler<'_>, v: &Value, p: &Path<'_>) -> Result
         return Err(unknown_operator(&op_path, op));
     }
     let negate = read::flag_or(m, "negate", false, p)?;
+    if op == "inBucket" {
+        // Its unit attributes, salt and bucketing are members of its own (FORMAT.md §6).
+        let (attr, op) = super::compile_bucketing::in_bucket(c, m, p)?;
+        return Ok(Condition { attr, negate, op });
+    }
     let attr = match op {
         // A segment reads targetingKey and its own conditions.
         "inSegment" => TARGETING_KEY,

@@ -1,7 +1,7 @@
 //! Compiles one flag: type, variants, kill switch, prerequisites, targets, rules, default.
 
 use super::compile_condition::condition;
-use super::compile_serve::{serve, variant, FlagScope};
+use super::compile_serve::{default_serve, serve, variant, FlagScope};
 use super::compiler::Compiler;
 use super::model::{Flag, Prerequisite, Rule, Serve, Variant, VariantIdx};
 use super::read;
@@ -55,7 +55,7 @@ pub(crate) fn flag(
     let targets = targets(c, &scope, m, p)?;
     let rules = rules(c, &scope, m, p)?;
     let default_serve = match read::optional(m, "defaultServe") {
-        Some(d) => serve(c, &scope, d, &p.key("defaultServe"))?,
+        Some(d) => default_serve(c, &scope, d, &p.key("defaultServe"))?,
         None => Serve::Variant(off),
     };
     let track_events = read::flag_or(m, "trackEvents", false, p)?;

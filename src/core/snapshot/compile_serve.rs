@@ -1,6 +1,7 @@
 //! Compiles what a rule or the default serves: a variant, a weighted rollout, or a schedule.
 
 use super::attrs::AttrId;
+use super::compile_bucketing as bucketing;
 use super::compiler::Compiler;
 use super::model::{Curve, Rollout, Schedule, Serve, VariantIdx};
 use super::read::{self, Members};
@@ -98,6 +99,26 @@ fn unit(
     Ok((c.attrs.intern(by), salt.into()))
 }
 
+/// Compiles `defaultServe`: a serve that cannot fall through (there is no next rule).
+pub(crate) fn default_serve(
+    c: &mut Compiler<'_>,
+    scope: &FlagScope<'_>,
+    v: &Value,
+    p: &Path<'_>,
+) -> Result<Serve, Error> {
+    let s = serve(c, scope, v, p)?;
+    if let Serve::Rollout(r) = &s {
+        if r.fall_through {
+            let rp = p.key("rollout");
+            return Err(read::error(
+                &rp.key("fallThrough"),
+                "not allowed in defaultServe (there is no next rule to fall through to)",
+            ));
+        }
+    }
+    Ok(s)
+}
+
 fn rollout(
     c: &mut Compiler<'_>,
     scope: &FlagScope<'_>,
@@ -105,13 +126,23 @@ fn rollout(
     p: &Path<'_>,
 ) -> Result<Rollout, Error> {
     let m = read::object(v, p)?;
-    let (by, salt) = unit(c, scope, m, p)?;
+    let by = bucketing::unit_by(c, m, p)?;
+    let salt = bucketing::salt(m, scope.key, p)?;
+    let kind = bucketing::bucketing(m, p)?;
+    let fall_through = read::flag_or(m, "fallThrough", false, p)?;
+    let buckets = u64::from(kind.buckets());
     let wp = p.key("weights");
-    let weights = read::array(
-        read::required(m, "weights", p)?,
-        &wp,
-        c.limits.max_variants_per_flag,
-    )?;
+    // Gap entries sit between variants: a fall-through rollout may have one more gap than
+    // variants on each side of them.
+    let max_entries = match fall_through {
+        true => c
+            .limits
+            .max_variants_per_flag
+            .saturating_mul(2)
+            .saturating_add(1),
+        false => c.limits.max_variants_per_flag,
+    };
+    let weights = read::array(read::required(m, "weights", p)?, &wp, max_entries)?;
     if weights.is_empty() {
         return Err(read::error(&wp, "must not be empty"));
     }
@@ -122,34 +153,48 @@ fn rollout(
         let ep = wp.index(i);
         let wm = read::object(w, &ep)?;
         let vp = ep.key("variant");
-        let idx = variant(scope, read::required(wm, "variant", &ep)?, &vp)?;
-        if seen.contains(&idx) {
-            return Err(read::error(&vp, "variant listed twice in one rollout"));
+        let idx = match read::optional(wm, "variant") {
+            Some(name) => Some(variant(scope, name, &vp)?),
+            None if fall_through => None,
+            None => {
+                return Err(read::error(
+                    &ep,
+                    "missing field \"variant\" (an entry without one is a gap, which needs \"fallThrough\": true)",
+                ))
+            }
+        };
+        if let Some(idx) = idx {
+            if seen.contains(&idx) {
+                return Err(read::error(&vp, "variant listed twice in one rollout"));
+            }
+            seen.push(idx);
         }
-        seen.push(idx);
         let weight = read::integer(
             read::required(wm, "weight", &ep)?,
             &ep.key("weight"),
-            u64::from(BUCKETS),
+            buckets,
         )?;
         total += weight;
         if weight > 0 {
-            ranges.push((total.min(u64::from(BUCKETS)) as u32, idx));
+            ranges.push((total.min(buckets) as u32, idx));
         }
     }
-    if total != u64::from(BUCKETS) {
+    if total != buckets {
         return Err(read::error(
             &wp,
             Msg::new("weights sum to ")
                 .num(total)
                 .text(", they must sum to ")
-                .num(BUCKETS)
+                .num(buckets)
+                .text(" (the bucket count of the rollout's bucketing)")
                 .finish(),
         ));
     }
     Ok(Rollout {
         by,
-        salt,
+        salt: salt.into(),
+        bucketing: kind,
+        fall_through,
         ranges: ranges.into_boxed_slice(),
     })
 }

@@ -8,6 +8,7 @@
 //! name flags, [`FlagInfo`] describes one.
 
 mod attrs;
+mod compile_bucketing;
 mod compile_condition;
 mod compile_flag;
 mod compile_segment;

@@ -4,6 +4,7 @@
 
 use super::attrs::AttrId;
 use super::sets::{StrMap, StrSet};
+use crate::bucketing::Bucketing;
 use crate::json::Value;
 use crate::operand::cidr::Cidr;
 use crate::operand::needle::Needle;
@@ -73,10 +74,31 @@ pub(crate) enum Serve {
 /// A percentage rollout over weighted variants.
 #[derive(Debug)]
 pub(crate) struct Rollout {
-    pub(crate) by: AttrId,
+    pub(crate) by: UnitBy,
     pub(crate) salt: Box<str>,
-    /// (exclusive cumulative end, variant), zero-weight entries dropped; the last end is 100000.
-    pub(crate) ranges: Box<[(u32, VariantIdx)]>,
+    pub(crate) bucketing: Bucketing,
+    /// Whether a unit in a gap, or without any `by` attribute, continues with the next rule.
+    pub(crate) fall_through: bool,
+    /// (exclusive cumulative end, variant or `None` for a gap), zero-weight entries dropped;
+    /// the last end is the bucketing's bucket count.
+    pub(crate) ranges: Box<[(u32, Option<VariantIdx>)]>,
+}
+
+/// The unit attributes of a rollout or `inBucket`: the first present as a unit is used.
+/// `rest` is empty (no allocation) for the usual single attribute.
+#[derive(Debug)]
+pub(crate) struct UnitBy {
+    pub(crate) first: AttrId,
+    pub(crate) rest: Box<[AttrId]>,
+}
+
+/// The operands of `inBucket`: the unit's bucket lies in one of `ranges` (`start..end`).
+#[derive(Debug)]
+pub(crate) struct BucketTest {
+    pub(crate) by: UnitBy,
+    pub(crate) salt: Box<str>,
+    pub(crate) bucketing: Bucketing,
+    pub(crate) ranges: Box<[(u32, u32)]>,
 }
 
 /// A percentage that ramps from `from` to `to` between two instants.
@@ -152,6 +174,7 @@ pub(crate) enum Op {
     Exists,
     InSegment(Box<[u32]>),
     InCidr(Box<[Cidr]>),
+    InBucket(Box<BucketTest>),
     #[cfg(feature = "regex")]
     Matches(Box<[Pattern]>),
 }
