@@ -54,6 +54,12 @@ impl<'s> FlagInfo<'s> {
     pub fn tracks_events(&self) -> bool {
         self.flag.track_events
     }
+
+    /// Why the flag cannot be evaluated, when it was degraded by a
+    /// [`LoadMode::Client`](crate::LoadMode) load (it then has no variants and no rules).
+    pub fn error(&self) -> Option<&'s super::FlagError> {
+        self.flag.degraded.as_deref()
+    }
 }
 
 impl Snapshot {
