@@ -50,7 +50,7 @@ fn with_bad_condition(schema: &str, condition: Json) -> Vec<u8> {
 fn assert_degraded(s: &Snapshot, key: &str, message: &str) {
     let ctx = s.context(&Context::from_pairs([("targetingKey", Value::from("u1"))]));
     let d = s.bool_details(key, &ctx, true, 0);
-    assert_eq!(d.value, true, "the caller's default");
+    assert!(d.value, "the caller's default");
     assert_eq!(d.reason, Reason::Error);
     assert_eq!(d.error_code, Some(ErrorCode::ParseError));
     assert_eq!(d.error_message.as_deref(), Some(message));
@@ -77,7 +77,7 @@ fn assert_degraded(s: &Snapshot, key: &str, message: &str) {
     s.each_outcome(&ctx, 0, |info, result| {
         if info.key() == key {
             seen = true;
-            let d = result.err().expect("a failure").details();
+            let d = result.expect_err("a failure").details();
             assert_eq!(d.error_code, Some(ErrorCode::ParseError));
             assert_eq!(info.error().map(|e| e.message()).as_deref(), Some(message));
         }
@@ -188,7 +188,8 @@ fn unknown_members_degrade_only_under_a_newer_minor() {
 
     // Everywhere in a definition: flag, rule, serve, rollout, weight, schedule, target,
     // prerequisite; never in metadata, variants or outside definitions.
-    let places: Vec<(Box<dyn Fn(&mut Json)>, Option<&str>)> = vec![
+    type Edit = Box<dyn Fn(&mut Json)>;
+    let places: Vec<(Edit, Option<&str>)> = vec![
         (Box::new(|f| f["x"] = json!(1)), Some("flags.f.x")),
         (
             Box::new(|f| f["rules"][0]["x"] = json!(1)),
@@ -418,4 +419,23 @@ fn a_degraded_flag_keeps_its_declared_type_and_metadata() {
     assert_eq!(d.value, "fallback");
     assert_eq!(d.flag_metadata.len(), 1);
     assert!(!s.reads_clock("s"));
+}
+
+#[test]
+fn the_linter_reports_degraded_flags_and_nothing_else_about_them() {
+    let bytes = with_bad_condition(
+        "edgeflag/v1.2",
+        json!({"attribute": "a", "op": "inRegion", "values": ["eu"]}),
+    );
+    let s = Snapshot::load(&bytes, &client()).unwrap();
+    let warnings = edgeflag::lint::lint(&s, 0);
+    let about_bad: Vec<String> = warnings
+        .iter()
+        .filter(|w| w.path.starts_with("flags.bad"))
+        .map(|w| w.to_string())
+        .collect();
+    assert_eq!(
+        about_bad,
+        ["flags.bad: cannot be evaluated by this build (it answers the default with PARSE_ERROR): flags.bad.rules[0].conditions[0].op: unknown operator \"inRegion\""]
+    );
 }
