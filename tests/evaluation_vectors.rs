@@ -22,7 +22,7 @@ fn every_evaluation_vector_gives_the_expected_details() {
         failures.len(),
         failures.join("\n")
     );
-    let expected = if cfg!(feature = "regex") { 360 } else { 348 };
+    let expected = if cfg!(feature = "regex") { 446 } else { 434 };
     assert_eq!(ran, expected, "cases run");
     println!("{ran} evaluation vectors passed");
 }

@@ -108,6 +108,12 @@ fn every_validation_error_names_its_path() {
         (with(|p| p["owner"] = json!("")), "owner: must not be empty"),
         (with(|p| { p.as_object_mut().unwrap().remove("flags"); }), "(root): missing field \"flags\""),
         (with(|p| p["flags"]["we.ird"] = json!(7)), "flags[\"we.ird\"]: expected an object, found a number"),
+        (with(|p| p["flags"]["new-checkout"]["rules"][2]["conditions"][0]["caseInsensitive"] = json!(1)),
+         "flags.new-checkout.rules[2].conditions[0].caseInsensitive: expected a boolean, found a number"),
+        (with(|p| p["flags"]["new-checkout"]["rules"][0]["conditions"][0] = json!({"attribute": "d", "op": "after", "values": [1], "numericStrings": true})),
+         "flags.new-checkout.rules[0].conditions[0].numericStrings: numericStrings does not apply to operator \"after\""),
+        (with(|p| p["segments"]["beta"]["rules"] = json!([[{"op": "exists", "attribute": "a", "whenMissing": true}]])),
+         "segments.beta.rules[0][0].whenMissing: whenMissing does not apply to operator \"exists\""),
     ];
     for (payload, expected) in cases {
         let message = refused(&payload);
@@ -247,9 +253,19 @@ fn unknown_fields_are_ignored() {
     let p = with(|p| {
         p["future"] = json!({"anything": [1, 2, 3]});
         p["flags"]["new-checkout"]["rollout-hints"] = json!(true);
-        p["flags"]["new-checkout"]["rules"][0]["conditions"][0]["caseInsensitive"] = json!(true);
+        p["flags"]["new-checkout"]["rules"][0]["conditions"][0]["someFutureOption"] = json!(true);
     });
     assert!(load(&p).is_ok());
+    // Under this build's own minor revision too; a newer one makes them errors of the flag.
+    let mut same = p.clone();
+    same["schema"] = json!("edgeflag/v1.1");
+    assert!(load(&same).is_ok());
+    let mut newer = p;
+    newer["schema"] = json!("edgeflag/v1.2");
+    assert_eq!(
+        refused(&newer),
+        "flags.new-checkout.rollout-hints: unknown member of schema \"edgeflag/v1.2\", newer than this build's \"edgeflag/v1.1\""
+    );
 }
 
 /// Builds a payload with `n` of something, to test a limit at exactly n and at n + 1.

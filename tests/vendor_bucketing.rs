@@ -1,4 +1,4 @@
-//! Vendor bucketing (FORMAT.md §6): the hashes against the vendors' own libraries
+//! Vendor bucketing (FORMAT.md §7): the hashes against the vendors' own libraries
 //! (`tests/vectors/vendor_bucketing.json`, from `gen_vendor_bucketing.mjs`) and GrowthBook's own
 //! `hash` cases; rollouts and `inBucket` reproducing the vendors' assignments (Unleash's client
 //! specification, flagd-core); by-lists, fall-through rollouts and their load errors.

@@ -96,6 +96,8 @@ export declare class Evaluator {
   tracksEvents(key: string): boolean;
   /** The flag's variant names in snapshot order; `undefined` without a snapshot or such a flag. */
   flagVariants(key: string): string[] | undefined;
+  /** Flags of the loaded snapshot this build cannot evaluate (they answer the default with `PARSE_ERROR`): `needsRegex` when the flag uses `matches` and this build lacks it. */
+  degradedFlags(): { key: string; message: string; needsRegex: boolean }[];
   start(nowMs: number): SyncOutcome;
   restore(envelope: EnvelopeInput, highWater: HighWater | undefined, etag: string | undefined, nowMs: number): SyncOutcome;
   beginRequest(nowMs: number): SyncRequest | undefined;

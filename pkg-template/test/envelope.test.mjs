@@ -152,8 +152,22 @@ test("malformed payloads are refused without a crash", () => {
   refuses(() => evaluator().load(signer.envelope(deep), now()), "INVALID_JSON");
   const notUtf8 = signer.signBytes(Buffer.from([0x7b, 0xff, 0x7d]));
   assert.throws(() => evaluator().load(JSON.stringify(notUtf8), now()), EdgeflagError);
-  const bad = payload({ flags: { x: { type: "boolean", variants: { on: true }, offVariant: "nope" } } });
-  refuses(() => evaluator().load(signer.envelope(bad), now()), "INVALID_SNAPSHOT");
+  // An error inside one flag's definition degrades that flag only (FORMAT.md §6)...
+  const bad = payload({ flags: { x: { type: "boolean", variants: { on: true }, offVariant: "nope" },
+    y: { type: "boolean", variants: { on: true }, offVariant: "on" } } });
+  const degraded = evaluator();
+  degraded.load(signer.envelope(bad), now());
+  assert.deepEqual(degraded.degradedFlags(), [{ key: "x", message: 'flags.x.offVariant: unknown variant "nope"', needsRegex: false }]);
+  const d = degraded.details("x", degraded.context({}), true);
+  assert.equal(d.value, true);
+  assert.equal(d.reason, "ERROR");
+  assert.equal(d.errorCode, "PARSE_ERROR");
+  assert.equal(degraded.bool("x", degraded.context({}), true), true);
+  assert.equal(degraded.bool("y", degraded.context({}), false), true);
+  // ...while structural errors (here a prerequisite cycle) refuse the snapshot.
+  const cycle = payload({ flags: { x: { type: "boolean", variants: { on: true }, offVariant: "on",
+    prerequisites: [{ flag: "x", variants: ["on"] }] } } });
+  refuses(() => evaluator().load(signer.envelope(cycle), now()), "INVALID_SNAPSHOT");
   for (const junk of ["", "null", "[]", "{", "not json", '{"payloadType":1}']) {
     assert.throws(() => evaluator().load(junk, now()), EdgeflagError, junk);
   }

@@ -5,7 +5,7 @@ use crate::args::EvalArgs;
 use crate::details::{write_details, Which};
 use crate::eval_stream;
 use crate::exit::{CliResult, Failure};
-use crate::inputs::{read_file, trust_policy, Instant, TrustOptions};
+use crate::inputs::{client_limits, read_file, trust_policy, warn_degraded, Instant, TrustOptions};
 use crate::output::stdout_failed;
 use crate::verify::verify_envelope;
 use edgeflag::{CompiledContext, Context, Limits, Snapshot};
@@ -15,6 +15,7 @@ use std::io::{self, Write};
 pub(crate) fn run(args: &EvalArgs) -> CliResult {
     let now = Instant::resolve(args.now);
     let snapshot = load(args, now)?;
+    warn_degraded("eval", &snapshot);
     let which = match &args.flag {
         Some(key) => Which::Flag(key),
         None => Which::All,
@@ -42,7 +43,7 @@ pub(crate) fn run(args: &EvalArgs) -> CliResult {
 fn load(args: &EvalArgs, now: i64) -> Result<Snapshot, Failure> {
     if let Some(path) = &args.payload {
         let bytes = read_file(path)?;
-        return Snapshot::load(&bytes, &Limits::default())
+        return Snapshot::load(&bytes, &client_limits())
             .map_err(|e| Failure::refused(path.display(), e));
     }
     let (Some(path), Some(environment)) = (&args.snapshot, &args.env) else {

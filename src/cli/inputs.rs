@@ -4,6 +4,7 @@
 use crate::exit::{Exit, Failure};
 use edgeflag::envelope::{PublicKey, TrustPolicy};
 use edgeflag::unstable::time::parse_rfc3339;
+use edgeflag::{Limits, LoadMode, Snapshot};
 use std::path::Path;
 
 // What the command shares with the server (the server crate owns them).
@@ -80,10 +81,31 @@ pub(crate) struct TrustOptions<'a> {
     pub(crate) max_age_ms: Option<i64>,
 }
 
+/// The limits clients load under: the defaults, with per-flag degradation
+/// ([`LoadMode::Client`]); `sign` and `lint` keep the strict default.
+pub(crate) fn client_limits() -> Limits {
+    Limits::default().with_mode(LoadMode::Client)
+}
+
+/// Writes one line to stderr per degraded flag of `snapshot` (`edgeflag CMD: warning: flag
+/// "KEY" cannot be evaluated (it answers the default with PARSE_ERROR): MESSAGE`).
+pub(crate) fn warn_degraded(command: &str, snapshot: &Snapshot) {
+    for (key, error) in snapshot.degraded_flags() {
+        eprintln!(
+            "edgeflag {command}: warning: flag \"{key}\" cannot be evaluated (it answers the default with PARSE_ERROR): {}",
+            error.message()
+        );
+    }
+}
+
 /// Builds the client's trust policy; a policy the library refuses (a duplicate key, an
 /// impossible threshold) is a usage error, like a malformed key.
 pub(crate) fn trust_policy(options: &TrustOptions<'_>) -> Result<TrustPolicy, Failure> {
-    let mut builder = TrustPolicy::builder(options.environment).threshold(options.threshold);
+    // `verify` and `eval` answer what a client would: a flag whose definition this build
+    // cannot evaluate is degraded (and reported), not a refusal of the snapshot.
+    let mut builder = TrustPolicy::builder(options.environment)
+        .threshold(options.threshold)
+        .limits(client_limits());
     // Empty items come from stray commas (`a,,b`, a trailing comma); they name no key.
     for arg in options.trust.iter().filter(|a| !a.trim().is_empty()) {
         builder = builder.public_key(public_key(arg)?);

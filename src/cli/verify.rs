@@ -3,7 +3,7 @@
 
 use crate::args::VerifyArgs;
 use crate::exit::{CliResult, Failure};
-use crate::inputs::{read_file, trust_policy, Instant, TrustOptions};
+use crate::inputs::{read_file, trust_policy, warn_degraded, Instant, TrustOptions};
 use crate::output::print_line;
 use edgeflag::envelope::{verify, Identity, TrustPolicy, Verified};
 use edgeflag::unstable::time::Rfc3339;
@@ -24,6 +24,7 @@ pub(crate) fn run(args: &VerifyArgs) -> CliResult {
     let now = Instant::resolve(args.now);
     let envelope = read_file(&args.envelope)?;
     let (snapshot, identity) = verify_envelope(&envelope, &policy, now, &args.envelope)?;
+    warn_degraded("verify", &snapshot);
     print_line(&format!(
         "ok version {} owner {} environment {} keyid {} flags {} expires {} sha256 {}",
         identity.version,

@@ -1,4 +1,4 @@
-//! Vendor bucketing (FORMAT.md §6): the hashes Unleash, GrowthBook and flagd assign units
+//! Vendor bucketing (FORMAT.md §7): the hashes Unleash, GrowthBook and flagd assign units
 //! with, so a flag imported from them keeps every unit in the bucket it had. edgeflag's own
 //! hash (§4, [`crate::bucket`]) stays the default.
 //!

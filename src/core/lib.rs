@@ -94,11 +94,17 @@ pub use eval::{Details, ErrorCode, Failed, FlagOutcome, Reason, Served};
 #[cfg(feature = "host-float")]
 pub use json::set_float_parser;
 pub use json::{Number, Value};
-pub use limits::{ContextLimits, Limits};
-pub use snapshot::{FlagId, FlagRef, FlagType, Header, Snapshot};
+pub use limits::{ContextLimits, Limits, LoadMode};
+pub use snapshot::{FlagError, FlagId, FlagRef, FlagType, Header, Snapshot};
 
 /// The DSSE `payloadType` of an edgeflag snapshot (format v1).
 pub const PAYLOAD_TYPE: &str = "application/vnd.edgeflag.snapshot.v1+json";
 
-/// The payload `schema` this build reads.
+/// The payload `schema` this build reads (and writes by default): `edgeflag/v1` and its minor
+/// revisions `edgeflag/v1.N`.
 pub const SCHEMA: &str = "edgeflag/v1";
+
+/// The newest minor revision of the schema this build knows (`edgeflag/v1.1`): inside flag and
+/// segment definitions of a payload that declares a newer one, unknown members are errors
+/// (a degraded flag in [`LoadMode::Client`]) instead of being ignored (FORMAT.md §6).
+pub const SCHEMA_MINOR: u32 = 1;

@@ -30,6 +30,25 @@ pub struct Limits {
     pub max_dependency_work: usize,
     /// Limits on contexts supplied by applications.
     pub context: ContextLimits,
+    /// What an error inside one flag's definition does: refuse the snapshot
+    /// ([`LoadMode::Strict`], the default) or degrade that flag ([`LoadMode::Client`]).
+    pub mode: LoadMode,
+}
+
+/// How a load treats an error inside one flag's or segment's definition (FORMAT.md §6).
+///
+/// Structural errors (not JSON, header fields, limits, duplicate keys, cycles, dependency
+/// bounds) refuse the whole snapshot in both modes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum LoadMode {
+    /// Refuse the snapshot, naming the path: what signers, linters and the owning backend use.
+    #[default]
+    Strict,
+    /// Load the rest: the flag (and every flag that depends on it through a prerequisite or a
+    /// segment) evaluates to the caller's default with reason `ERROR`, error `PARSE_ERROR`
+    /// ([`Snapshot::degraded_flags`](crate::Snapshot::degraded_flags) lists them). What
+    /// clients use, so that a payload of a newer minor revision keeps its other flags working.
+    Client,
 }
 
 /// Limits on an evaluation context (it comes from application code, maybe from a request).
@@ -60,7 +79,16 @@ impl Default for Limits {
             max_dependency_depth: 32,
             max_dependency_work: 10_000,
             context: ContextLimits::default(),
+            mode: LoadMode::Strict,
         }
+    }
+}
+
+impl Limits {
+    /// These limits with `mode`.
+    pub fn with_mode(mut self, mode: LoadMode) -> Self {
+        self.mode = mode;
+        self
     }
 }
 

@@ -1,6 +1,7 @@
 //! Warnings about a snapshot that loads but is probably not what its authors mean: flags past
 //! their `metadata.expiresAt`, rules that can never match, segments nothing uses, and flags
-//! that serve one variant to everybody (candidates for removal). Errors are load errors.
+//! that serve one variant to everybody (candidates for removal). Errors are load errors; a
+//! snapshot loaded in client mode also gets one warning per degraded flag.
 
 use crate::json::path::Path;
 use crate::snapshot::model::{segment_refs, Flag, Rule, Serve, VariantIdx};
@@ -43,6 +44,17 @@ pub fn lint(snapshot: &Snapshot, now: i64) -> Vec<Warning> {
     let mut out = Vec::new();
     for flag in snapshot.flags() {
         expired(flag, now, &mut out);
+        // A flag degraded by a client-mode load is reported as such, and nothing else.
+        if let Some(error) = &flag.degraded {
+            out.push(Warning {
+                path: flag_path(flag, &[]),
+                message: format!(
+                    "cannot be evaluated by this build (it answers the default with PARSE_ERROR): {}",
+                    error.message()
+                ),
+            });
+            continue;
+        }
         unreachable_rules(flag, &mut out);
         single_variant(flag, &mut out);
     }

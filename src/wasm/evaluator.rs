@@ -207,6 +207,26 @@ impl Evaluator {
         )
     }
 
+    /// The flags of the loaded snapshot that cannot be evaluated (they answer the caller's
+    /// default with `PARSE_ERROR`), as `[{ key, message, needsRegex }]` in snapshot order:
+    /// `needsRegex` says the flag needs the build with the `matches` operator.
+    #[wasm_bindgen(js_name = degradedFlags)]
+    pub fn degraded_flags(&self) -> js_sys::Array {
+        let list = js_sys::Array::new();
+        if let Some(s) = self.snapshot() {
+            for (key, error) in s.degraded_flags() {
+                let entry = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&entry, &"key".into(), &key.into());
+                let message = JsValue::from_str(&error.message());
+                let _ = js_sys::Reflect::set(&entry, &"message".into(), &message);
+                let regex = JsValue::from_bool(error.needs_regex());
+                let _ = js_sys::Reflect::set(&entry, &"needsRegex".into(), &regex);
+                list.push(&entry);
+            }
+        }
+        list
+    }
+
     /// When the next poll is due (ms since the epoch), or `undefined` when polling stopped.
     #[wasm_bindgen(js_name = nextPollAt)]
     pub fn next_poll_at(&self) -> Option<f64> {

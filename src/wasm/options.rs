@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use edgeflag::envelope::TrustPolicy;
 use edgeflag::sync::SyncConfig;
 use edgeflag::unstable::Msg;
-use edgeflag::{ContextLimits, Limits};
+use edgeflag::{ContextLimits, Limits, LoadMode};
 use wasm_bindgen::prelude::*;
 
 /// What the constructor needs: the trust policy and the limits.
@@ -91,7 +91,9 @@ pub(crate) fn parse(options: &JsValue) -> Result<Options, JsValue> {
     }
     let environment = string(options, "environment")?
         .ok_or_else(|| invalid_argument("options.environment is required (e.g. \"production\")"))?;
-    let mut limits = Limits::default();
+    // Clients degrade the one flag whose definition this build cannot evaluate (a newer
+    // minor revision, `matches` without the regex build) instead of refusing the snapshot.
+    let mut limits = Limits::default().with_mode(LoadMode::Client);
     if let Some(max) = number(options, "maxBytes")? {
         limits.max_bytes = max as usize;
     }

@@ -200,3 +200,25 @@ fn eval_contexts_reads_stdin_and_answers_all_flags_per_line() {
     assert_eq!(lines[1]["banner-text"]["errorCode"], "INVALID_CONTEXT");
     assert_eq!(lines[2]["max-items"]["value"], 50);
 }
+
+#[test]
+fn eval_degrades_a_flag_it_cannot_evaluate_where_lint_refuses_the_payload() {
+    // The fixture's one flag uses an unknown operator ("startswith").
+    let payload = fixture("payload-invalid.json");
+    let run = edgeflag(&["eval", "--now", NOW, "--payload", &payload, "--all", "--context", "{}"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let all: Json = serde_json::from_str(&run.stdout).unwrap();
+    let details = &all["new-checkout"];
+    assert_eq!(details["value"], Json::Null);
+    assert_eq!(details["reason"], "ERROR");
+    assert_eq!(details["errorCode"], "PARSE_ERROR");
+    let message = "flags.new-checkout.rules[0].conditions[0].op: unknown operator \"startswith\" (did you mean \"startsWith\"?)";
+    assert_eq!(details["errorMessage"], message);
+    assert_eq!(
+        run.stderr,
+        format!("edgeflag eval: warning: flag \"new-checkout\" cannot be evaluated (it answers the default with PARSE_ERROR): {message}\n")
+    );
+    let lint = edgeflag(&["lint", &payload]);
+    assert_eq!(lint.code, 1, "{lint:?}");
+    assert!(lint.stderr.contains(message), "{lint:?}");
+}

@@ -110,6 +110,72 @@ REGEX_OPERATOR = ("matches", "email", ["^[a-z]+@corp\\.example$", "^admin-"], [
     ("number", 7, None), ("missing", MISSING, None)])
 
 
+# Schema edgeflag/v1.1 condition options (FORMAT.md §2), snapshot "v1.1": (name, op, options,
+# attribute, values, rows); rows as above, except that an outcome of None (no comparable value)
+# makes the condition's result its `whenMissing` (false when absent), negated or not.
+V11_OPERATORS = [
+    ("ci-in", "in", {"caseInsensitive": True}, "school", ["ÉCOLE", "de", "i"], [
+        ("folded operand equals", "école", True), ("same case", "ÉCOLE", True),
+        ("accent matters", "Ecole", False), ("upper-case attribute", "DE", True),
+        ("dotted capital I folds to i + U+0307, not i", "İ", False),
+        ("number", 5, None), ("missing", MISSING, None)]),
+    ("ci-startsWith", "startsWith", {"caseInsensitive": True}, "path", ["i", "ADMIN-"], [
+        ("dotted capital I starts with i", "İstanbul", True), ("lower-case attribute", "admin-7", True),
+        ("too short", "Admi", False), ("list with a match", ["x", "Admin-1"], True), ("missing", MISSING, None)]),
+    ("ci-endsWith", "endsWith", {"caseInsensitive": True}, "email", ["@EXAMPLE.COM"], [
+        ("mixed case", "Bob@Example.com", True), ("other domain", "bob@example.org", False),
+        ("number", 3, None)]),
+    ("ci-contains", "contains", {"caseInsensitive": True}, "env", ["STAGING", "οσ"], [
+        ("mixed case", "eu-Staging-1", True), ("capital sigma has no final form", "ΟΔΟΣ", True),
+        ("absent", "prod", False), ("missing", MISSING, None)]),
+    ("num-gte", "gte", {"numericStrings": True}, "age", [12], [
+        ("integer string", "12", True), ("decimal string", "12.5", True), ("exponent string", "1e3", True),
+        ("below", "11", False), ("number", 13, True), ("leading space", " 12", None),
+        ("trailing letters", "12abc", None), ("hexadecimal", "0x1", None), ("missing", MISSING, None)]),
+    ("num-in", "in", {"numericStrings": True}, "age", [12, 1000], [
+        ("integer string", "12", True), ("exponent string", "1e3", True), ("decimal zero", "12.0", True),
+        ("other number", "13", False), ("not a number", "twelve", None)]),
+    ("wm-in", "in", {"whenMissing": True}, "country", ["DE"], [
+        ("member", "DE", True), ("not a member", "FR", False), ("list without a member", ["FR"], False),
+        ("missing", MISSING, None), ("empty list", [], None), ("object", {"a": 1}, None)]),
+    ("wm-semverGt", "semverGt", {"whenMissing": True}, "appVersion", ["1.0.0"], [
+        ("above", "1.2.0", True), ("below", "0.9.0", False), ("not semver", "1.2", None),
+        ("missing", MISSING, None)]),
+]
+
+
+def v11_flags():
+    flags = {}
+    for name, op, options, attribute, values, _ in V11_OPERATORS:
+        for negate in (False, True):
+            cond = {"attribute": attribute, "op": op, "values": values, **options}
+            if negate:
+                cond["negate"] = True
+            flags[f"op11-{name}" + ("-not" if negate else "")] = {
+                "type": "boolean", "variants": ON_OFF, "offVariant": "off",
+                "rules": [{"id": "r", "conditions": [cond], "serve": {"variant": "on"}}],
+                "defaultServe": {"variant": "off"},
+            }
+    return flags
+
+
+def v11_cases():
+    cases = []
+    for name, _, options, attribute, _, rows in V11_OPERATORS:
+        missing = options.get("whenMissing", False)
+        for label, value, outcome in rows:
+            ctx = {"targetingKey": "u-op"}
+            if value is not MISSING:
+                ctx[attribute] = value
+            plain = missing if outcome is None else outcome
+            negated = missing if outcome is None else not outcome
+            for flag, holds in ((f"op11-{name}", plain), (f"op11-{name}-not", negated)):
+                cases.append({"name": f"{flag}: {label}", "snapshot": "v1.1", "now": NOW, "flag": flag,
+                              "type": "boolean", "default": False, "context": ctx,
+                              "expected": MATCH if holds else NO_MATCH})
+    return cases
+
+
 def op_flags(op, attribute, values):
     flags = {}
     for negate in (False, True):
@@ -278,6 +344,7 @@ SMALL = payload({
 }, version=7)
 
 REGEX = payload(op_flags(*REGEX_OPERATOR[:3]))
+V11 = {**payload(v11_flags()), "schema": "edgeflag/v1.1"}
 
 
 def case(name, flag, ctx, expected, type_="boolean", default=False, now=NOW, snapshot="main"):
@@ -469,6 +536,7 @@ def cases():
                     "b": details("X", "x", "STATIC"),
                     "c": {"value": None, "reason": "ERROR", "errorCode": "TARGETING_KEY_MISSING",
                           "inExperiment": False, "flagMetadata": {}}}})
+    out += v11_cases()
     return out
 
 
@@ -481,7 +549,7 @@ def main():
                        "member by member; errorMessage is free text and not compared. `snapshot: null` means no "
                        "snapshot is loaded. Cases with `features` need those cargo features. Generated by "
                        "gen_evaluation.py.",
-        "snapshots": {"main": payload(FLAGS, SEGMENTS), "small": SMALL, "regex": REGEX},
+        "snapshots": {"main": payload(FLAGS, SEGMENTS), "small": SMALL, "regex": REGEX, "v1.1": V11},
         "cases": cases(),
     }
     with open(os.path.join(HERE, "evaluation.json"), "w", encoding="utf-8") as f:

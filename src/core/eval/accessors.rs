@@ -8,7 +8,7 @@ use crate::context::CompiledContext;
 use crate::json::Value;
 use crate::snapshot::flag_ref::sealed::Lookup;
 use crate::snapshot::model::Flag;
-use crate::snapshot::{FlagId, FlagRef, FlagType, Snapshot};
+use crate::snapshot::{FlagError, FlagId, FlagRef, FlagType, Snapshot};
 use crate::text::Msg;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -16,6 +16,8 @@ use alloc::vec::Vec;
 /// Why an evaluation fell back to the caller's default (the message is built only on demand).
 pub(super) enum Failure<'s> {
     NotFound,
+    /// Degraded at load (client mode): the flag's definition could not be compiled.
+    Degraded(&'s Flag, &'s FlagError),
     TypeMismatch(&'s Flag, FlagType),
     InvalidContext(&'s Flag, String),
     MissingUnit(&'s Flag, MissingUnit),
@@ -25,6 +27,7 @@ impl Failure<'_> {
     fn code(&self) -> ErrorCode {
         match self {
             Failure::NotFound => ErrorCode::FlagNotFound,
+            Failure::Degraded(..) => ErrorCode::ParseError,
             Failure::TypeMismatch(..) => ErrorCode::TypeMismatch,
             Failure::InvalidContext(..) => ErrorCode::InvalidContext,
             Failure::MissingUnit(..) => ErrorCode::TargetingKeyMissing,
@@ -41,6 +44,10 @@ impl Snapshot {
         want: Option<FlagType>,
     ) -> Result<(&'s Flag, Served), Failure<'s>> {
         let flag = flag.ok_or(Failure::NotFound)?;
+        // Before the type check: a degraded flag answers PARSE_ERROR whatever is asked.
+        if let Some(error) = &flag.degraded {
+            return Err(Failure::Degraded(flag, error));
+        }
         if let Some(want) = want {
             if want != flag.kind {
                 return Err(Failure::TypeMismatch(flag, want));
@@ -259,6 +266,7 @@ impl Snapshot {
                     .finish(),
                 None,
             ),
+            Failure::Degraded(flag, error) => (error.message(), Some(flag)),
             Failure::TypeMismatch(flag, want) => (
                 Msg::new("flag ")
                     .quoted(&flag.key)

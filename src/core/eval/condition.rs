@@ -1,15 +1,16 @@
 //! Operators. A condition holds when the attribute satisfies the operator against ANY of its
-//! values. A missing attribute, or one of a type the operator cannot compare, never holds,
-//! negated or not; only `exists` negated holds for a missing attribute. A list attribute
-//! holds when any of its comparable elements does.
+//! values. A missing attribute, or one of a type the operator cannot compare, yields the
+//! condition's `whenMissing` (false unless set), negated or not; only `exists` has its own
+//! rule (negated, it holds for a missing attribute). A list attribute holds when any of its
+//! comparable elements does; a list without one counts as missing.
 
 use super::serve::in_bucket;
 use crate::bucket::UnitText;
 use crate::context::Attrs;
-use crate::json::Value;
-use crate::operand::cidr;
+use crate::json::{Number, Value};
 use crate::operand::semver::Version;
-use crate::snapshot::model::{Condition, Op};
+use crate::operand::{cidr, fold};
+use crate::snapshot::model::{Condition, Folded, Op};
 use crate::snapshot::{Snapshot, TARGETING_KEY};
 
 /// Whether `cond` holds for the context.
@@ -18,10 +19,13 @@ pub(crate) fn holds(snap: &Snapshot, cond: &Condition, attrs: &Attrs<'_>) -> boo
     match &cond.op {
         Op::Exists => attrs.get(cond.attr).is_some() != cond.negate,
         Op::InSegment(segments) => segments.iter().any(|s| member(snap, *s, attrs)) != cond.negate,
-        Op::InBucket(t) => in_bucket(t, attrs).is_some_and(|r| r != cond.negate),
+        Op::InBucket(t) => match in_bucket(t, attrs) {
+            Some(result) => result != cond.negate,
+            None => cond.when_missing,
+        },
         op => match attrs.get(cond.attr).and_then(|v| test(op, v)) {
             Some(result) => result != cond.negate,
-            None => false,
+            None => cond.when_missing,
         },
     }
 }
@@ -97,8 +101,26 @@ fn scalar(op: &Op, v: &Value) -> Option<bool> {
         }
         #[cfg(feature = "regex")]
         Op::Matches(patterns) => v.as_str().map(|s| patterns.iter().any(|p| p.is_match(s))),
+        Op::Folded(folded) => v.as_str().map(|s| insensitive(folded, s)),
+        Op::Numeric(inner) => match v {
+            Value::String(s) => {
+                let x = crate::json::number_literal(s)?;
+                scalar(inner, &Value::Number(Number::from_f64(x)))
+            }
+            _ => scalar(inner, v),
+        },
         // Handled by `holds`; listed so the match stays exhaustive.
         Op::Exists | Op::InSegment(_) | Op::InBucket(_) => None,
+    }
+}
+
+/// A `caseInsensitive` operator on a string attribute (folded as it is compared).
+fn insensitive(op: &Folded, s: &str) -> bool {
+    match op {
+        Folded::In(set) => fold::with_folded(s, |f| set.contains(f)),
+        Folded::StartsWith(list) => list.iter().any(|p| fold::starts_with(s, p)),
+        Folded::EndsWith(list) => list.iter().any(|p| fold::ends_with(s, p)),
+        Folded::Contains(list) => list.iter().any(|n| n.found_in_bytes(fold::bytes(s))),
     }
 }
 

@@ -42,8 +42,10 @@ pub(crate) fn resolve(
     }
     for pre in flag.prerequisites.iter() {
         // Load-time checks bound the depth of this recursion and the total work.
+        // A degraded prerequisite degrades this flag at load; never resolved here.
         let landed = snap
             .flag_at(pre.flag)
+            .filter(|f| f.degraded.is_none())
             .and_then(|f| resolve(snap, f, attrs, now).ok());
         if !landed.is_some_and(|s| pre.variants.contains(&s.variant)) {
             return Ok(off(Reason::PrerequisiteFailed));

@@ -1,4 +1,4 @@
-//! Serving: a fixed variant, a weighted rollout, or a scheduled ramp (FORMAT.md §4, §6).
+//! Serving: a fixed variant, a weighted rollout, or a scheduled ramp (FORMAT.md §4, §7).
 
 use crate::bucket::{bucket, UnitText, BUCKETS};
 use crate::context::Attrs;

@@ -14,6 +14,7 @@ pub(crate) mod write;
 #[cfg(feature = "host-float")]
 pub use host_float::set_float_parser;
 pub use number::Number;
+pub(crate) use parse::number_literal;
 pub use parse::{parse, JsonLimits};
 pub use serde_impl::ValueSeed;
 

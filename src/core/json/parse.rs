@@ -68,6 +68,35 @@ pub fn parse(bytes: &[u8], limits: &JsonLimits) -> Result<Value, Error> {
     parser.run()
 }
 
+/// The number `text` is, when it is exactly one JSON number (RFC 8259 grammar, no whitespace
+/// around it) that converts to a finite `f64`: the `numericStrings` reading of a string
+/// attribute. The payload parser's own number reader decides, so a string compares as a
+/// number exactly when the same text in a payload would be that number.
+pub(crate) fn number_literal(text: &str) -> Option<f64> {
+    // Most strings that are not numbers fail here, before the parser (whose errors allocate).
+    if !matches!(text.as_bytes().first(), Some(b'-' | b'0'..=b'9')) {
+        return None;
+    }
+    let mut parser = Parser {
+        text,
+        full: text.as_bytes(),
+        pos: 0,
+        truncated: false,
+        limits: JsonLimits {
+            max_depth: 0,
+            max_string_bytes: 0,
+        },
+        scratch: String::new(),
+        items: Vec::new(),
+        members: Vec::new(),
+        key_positions: Vec::new(),
+    };
+    match parser.number(&[]) {
+        Ok(Value::Number(n)) if parser.pos == text.len() => Some(n.as_f64()),
+        _ => None,
+    }
+}
+
 /// Objects up to this many members are checked for duplicates by comparing each new key
 /// with the earlier ones; larger ones are checked once, by sorting, when they close.
 pub(super) const LINEAR_DUPLICATE_CHECK: usize = 16;

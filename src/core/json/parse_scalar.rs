@@ -159,7 +159,7 @@ impl Parser<'_> {
     }
 
     /// Reads a number: `-`? (`0` | [1-9][0-9]*) (`.` [0-9]+)? ([eE] [+-]? [0-9]+)?.
-    fn number(&mut self, stack: &[Frame]) -> Result<Value, Error> {
+    pub(super) fn number(&mut self, stack: &[Frame]) -> Result<Value, Error> {
         let start = self.pos;
         let negative = self.eat(b'-');
         match self.peek() {

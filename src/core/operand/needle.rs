@@ -36,12 +36,19 @@ impl Needle {
 
     /// Whether `haystack` contains the pattern (the empty pattern is in every string).
     pub(crate) fn found_in(&self, haystack: &str) -> bool {
+        self.found_in_bytes(haystack.as_bytes().iter().copied())
+    }
+
+    /// Whether the bytes of `haystack` contain the pattern: the same search over a stream,
+    /// such as an attribute folded as it is read (`caseInsensitive`).
+    #[inline]
+    pub(crate) fn found_in_bytes(&self, haystack: impl Iterator<Item = u8>) -> bool {
         let p = self.text.as_bytes();
         if p.is_empty() {
             return true;
         }
         let mut k = 0;
-        for &c in haystack.as_bytes() {
+        for c in haystack {
             k = resume(p, &self.border, k, c);
             if k == p.len() {
                 return true;

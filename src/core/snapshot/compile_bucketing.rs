@@ -1,4 +1,4 @@
-//! Compiles what rollouts and `inBucket` conditions share (FORMAT.md §6): the unit
+//! Compiles what rollouts and `inBucket` conditions share (FORMAT.md §7): the unit
 //! attributes (`by`, one name or a list), the `bucketing` object, and `inBucket` itself.
 
 use super::compiler::Compiler;

@@ -3,12 +3,13 @@
 
 use super::attrs::TARGETING_KEY;
 use super::compiler::Compiler;
-use super::model::{Condition, Op, ValueSet};
+use super::model::{Condition, Folded, Op, ValueSet};
 use super::read;
 use super::sets::StrSet;
 use crate::json::path::Path;
 use crate::json::Value;
 use crate::operand::cidr::Cidr;
+use crate::operand::fold::fold;
 use crate::operand::needle::Needle;
 use crate::operand::semver::Version;
 use crate::text::Msg;
@@ -49,10 +50,19 @@ pub(crate) fn condition(c: &mut Compiler<'_>, v: &Value, p: &Path<'_>) -> Result
         return Err(unknown_operator(&op_path, op));
     }
     let negate = read::flag_or(m, "negate", false, p)?;
+    let case_insensitive = read::flag_or(m, "caseInsensitive", false, p)?;
+    let numeric_strings = read::flag_or(m, "numericStrings", false, p)?;
+    let when_missing = read::flag_or(m, "whenMissing", false, p)?;
+    options(op, case_insensitive, numeric_strings, when_missing, p)?;
     if op == "inBucket" {
-        // Its unit attributes, salt and bucketing are members of its own (FORMAT.md §6).
+        // Its unit attributes, salt and bucketing are members of its own (FORMAT.md §7).
         let (attr, op) = super::compile_bucketing::in_bucket(c, m, p)?;
-        return Ok(Condition { attr, negate, op });
+        return Ok(Condition {
+            attr,
+            negate,
+            when_missing,
+            op,
+        });
     }
     let attr = match op {
         // A segment reads targetingKey and its own conditions.
@@ -74,8 +84,88 @@ pub(crate) fn condition(c: &mut Compiler<'_>, v: &Value, p: &Path<'_>) -> Result
             vals
         }
     };
-    let op = operands(c, op, values, &values_path, &op_path)?;
-    Ok(Condition { attr, negate, op })
+    let name = op;
+    let op = if case_insensitive {
+        Op::Folded(Box::new(folded(op, values, &values_path)?))
+    } else {
+        operands(c, op, values, &values_path, &op_path)?
+    };
+    let op = if numeric_strings {
+        if name == "in" {
+            // Only number operands: a string attribute is read as a number or not at all.
+            numbers(values, &values_path)?;
+        }
+        Op::Numeric(Box::new(op))
+    } else {
+        op
+    };
+    Ok(Condition {
+        attr,
+        negate,
+        when_missing,
+        op,
+    })
+}
+
+/// The operators each v1.1 option applies to; elsewhere a `true` is an error (at its path),
+/// since it would mean nothing there.
+fn options(
+    op: &str,
+    case_insensitive: bool,
+    numeric_strings: bool,
+    when_missing: bool,
+    p: &Path<'_>,
+) -> Result<(), Error> {
+    let misplaced =
+        if case_insensitive && !matches!(op, "in" | "startsWith" | "endsWith" | "contains") {
+            Some("caseInsensitive")
+        } else if numeric_strings && !matches!(op, "in" | "lt" | "lte" | "gt" | "gte") {
+            Some("numericStrings")
+        } else if when_missing && matches!(op, "exists" | "inSegment") {
+            // `exists` has its own rule for a missing attribute; `inSegment` reads no attribute.
+            Some("whenMissing")
+        } else {
+            None
+        };
+    if let Some(name) = misplaced {
+        return Err(read::error(
+            &p.key(name),
+            Msg::new(name)
+                .text(" does not apply to operator ")
+                .quoted(op)
+                .finish(),
+        ));
+    }
+    if case_insensitive && numeric_strings {
+        return Err(read::error(
+            &p.key("numericStrings"),
+            "numericStrings cannot be combined with caseInsensitive",
+        ));
+    }
+    Ok(())
+}
+
+/// The `caseInsensitive` form of `op` (one of those [`options`] allows), operands folded.
+fn folded(op: &str, values: &[Value], vp: &Path<'_>) -> Result<Folded, Error> {
+    Ok(match op {
+        "in" => {
+            let mut set = Vec::with_capacity(values.len());
+            for (i, v) in values.iter().enumerate() {
+                let s = v.as_str().ok_or_else(|| {
+                    read::wrong(
+                        &vp.index(i),
+                        "a string (caseInsensitive compares strings)",
+                        v,
+                    )
+                })?;
+                set.push(fold(s));
+            }
+            Folded::In(StrSet::set(set))
+        }
+        "startsWith" => Folded::StartsWith(strings_as(values, vp, fold)?),
+        "endsWith" => Folded::EndsWith(strings_as(values, vp, fold)?),
+        _ => Folded::Contains(strings_as(values, vp, |s| Needle::new(fold(s)))?),
+    })
 }
 
 fn operands(
@@ -127,10 +217,7 @@ fn matches(values: &[Value], vp: &Path<'_>, _op_path: &Path<'_>) -> Result<Op, E
 
 #[cfg(not(feature = "regex"))]
 fn matches(_values: &[Value], _vp: &Path<'_>, op_path: &Path<'_>) -> Result<Op, Error> {
-    Err(read::error(
-        op_path,
-        "operator \"matches\" needs edgeflag built with the \"regex\" feature",
-    ))
+    Err(read::error(op_path, read::NEEDS_REGEX))
 }
 
 fn unknown_operator(p: &Path<'_>, op: &str) -> Error {

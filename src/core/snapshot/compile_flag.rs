@@ -80,6 +80,7 @@ pub(crate) fn flag(
         metadata,
         expires_at,
         reads_clock,
+        degraded: None,
     })
 }
 
@@ -206,7 +207,7 @@ fn targets(
                 super::compile_segment::units(read::required(im, "values", &ip)?, &vp, c.limits)?;
             count += units.len();
             if count > c.limits.max_values_per_condition.saturating_mul(4) {
-                return Err(read::error(&lp, "too many target values"));
+                return Err(read::error(&lp, read::TOO_MANY_TARGETS));
             }
             for unit in units {
                 // A unit two targets claim: serving it would depend on their order.
@@ -290,7 +291,7 @@ type Metadata = Box<[(Box<str>, Value)]>;
 
 /// OpenFeature flag metadata is a flat map of primitives: keep those members, and parse
 /// `expiresAt` (a date or an instant) for the linter.
-fn metadata(m: &read::Members, p: &Path<'_>) -> Result<(Metadata, Option<i64>), Error> {
+pub(crate) fn metadata(m: &read::Members, p: &Path<'_>) -> Result<(Metadata, Option<i64>), Error> {
     let Some(v) = read::optional(m, "metadata") else {
         return Ok((Box::new([]), None));
     };

@@ -51,6 +51,7 @@ pub(crate) fn segment(
         included,
         excluded,
         rules,
+        degraded: None,
     })
 }
 

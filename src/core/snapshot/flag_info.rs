@@ -54,6 +54,14 @@ impl<'s> FlagInfo<'s> {
     pub fn tracks_events(&self) -> bool {
         self.flag.track_events
     }
+
+    /// Why the flag cannot be evaluated, when it was degraded by a
+    /// [`LoadMode::Client`](crate::LoadMode) load. A flag degraded by an error in its own
+    /// definition has no variants and no rules; one degraded through a prerequisite or a
+    /// segment keeps them, but is not evaluated either.
+    pub fn error(&self) -> Option<&'s super::FlagError> {
+        self.flag.degraded.as_deref()
+    }
 }
 
 impl Snapshot {

@@ -68,6 +68,26 @@ impl Header {
     }
 }
 
+impl Header {
+    /// The minor revision `schema` declares: 0 for `edgeflag/v1`, N for `edgeflag/v1.N`
+    /// (saturating at `u32::MAX`).
+    pub fn schema_minor(&self) -> u32 {
+        schema_minor(&self.schema)
+    }
+}
+
+/// The minor revision of a supported schema name (0 when it has none).
+fn schema_minor(schema: &str) -> u32 {
+    let digits = schema
+        .strip_prefix("edgeflag/v1.")
+        .unwrap_or_default()
+        .bytes();
+    digits.fold(0u32, |n, d| {
+        n.saturating_mul(10)
+            .saturating_add(u32::from(d.wrapping_sub(b'0')))
+    })
+}
+
 /// `edgeflag/v1` and any minor revision `edgeflag/v1.N` (additive by definition: unknown fields
 /// are ignored); any other major is refused.
 fn schema_supported(schema: &str) -> bool {
@@ -82,7 +102,15 @@ fn schema_supported(schema: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::schema_supported;
+    use super::{schema_minor, schema_supported};
+
+    #[test]
+    fn the_minor_revision_is_read_saturating() {
+        assert_eq!(schema_minor("edgeflag/v1"), 0);
+        assert_eq!(schema_minor("edgeflag/v1.1"), 1);
+        assert_eq!(schema_minor("edgeflag/v1.12"), 12);
+        assert_eq!(schema_minor("edgeflag/v1.99999999999"), u32::MAX);
+    }
 
     #[test]
     fn accepts_v1_and_its_minors_only() {

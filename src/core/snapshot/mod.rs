@@ -14,22 +14,25 @@ mod compile_flag;
 mod compile_segment;
 mod compile_serve;
 mod compiler;
+mod degrade;
 mod flag_info;
 pub(crate) mod flag_ref;
 mod graph;
 mod header;
+mod members;
 pub(crate) mod model;
 mod read;
 pub(crate) mod sets;
 
 pub(crate) use attrs::{AttrId, AttrTable, TARGETING_KEY};
+pub use degrade::FlagError;
 pub use flag_info::FlagInfo;
 pub use flag_ref::{FlagId, FlagRef};
 pub use header::Header;
 
 use crate::json::{self, path::Path, Value};
 use crate::text::Msg;
-use crate::{Error, Limits};
+use crate::{Error, Limits, LoadMode};
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use compiler::Compiler;
@@ -130,6 +133,10 @@ impl Snapshot {
     }
 
     /// Validates and compiles a parsed payload whose header was read with [`Header::read`].
+    ///
+    /// `limits.mode` decides what an error inside one flag's or segment's definition does:
+    /// [`LoadMode::Strict`] (the default) refuses the snapshot with it; [`LoadMode::Client`]
+    /// degrades that flag and the flags depending on it ([`Snapshot::degraded_flags`]).
     pub fn compile(payload: &Value, header: &Header, limits: &Limits) -> Result<Snapshot, Error> {
         let root = Path::ROOT;
         let m = read::object(payload, &root)?;
@@ -153,22 +160,47 @@ impl Snapshot {
         for (_, v) in flags_json {
             c.variant_names.push(compile_flag::variant_names(v));
         }
+        let client = limits.mode == LoadMode::Client;
+        // Inside definitions of a newer minor revision, unknown members are errors.
+        let newer = (header.schema_minor() > crate::SCHEMA_MINOR).then_some(&*header.schema);
         let mut segments = Vec::with_capacity(segments_json.len());
         for (key, v) in segments_json {
             let p = sp.key(key);
             if key.is_empty() {
                 return Err(read::error(&sp, "a segment key must not be empty"));
             }
-            segments.push(compile_segment::segment(&mut c, key, v, &p)?);
+            let compiled = match newer {
+                Some(schema) => members::segment(v, &p, schema),
+                None => Ok(()),
+            }
+            .and_then(|()| compile_segment::segment(&mut c, key, v, &p));
+            segments.push(match compiled {
+                Ok(segment) => segment,
+                Err(e) if client && !degrade::structural(&e) => degrade::segment(&c, key, v, e),
+                Err(e) => return Err(e),
+            });
         }
         let mut flags = Vec::with_capacity(flags_json.len());
         for (i, (key, v)) in flags_json.iter().enumerate() {
             if key.is_empty() {
                 return Err(read::error(&fp, "a flag key must not be empty"));
             }
-            flags.push(compile_flag::flag(&mut c, i, key, v, &fp.key(key))?);
+            let p = fp.key(key);
+            let compiled = match newer {
+                Some(schema) => members::flag(v, &p, schema),
+                None => Ok(()),
+            }
+            .and_then(|()| compile_flag::flag(&mut c, i, key, v, &p));
+            flags.push(match compiled {
+                Ok(flag) => flag,
+                Err(e) if client && !degrade::structural(&e) => degrade::flag(&c, key, v, &p, e),
+                Err(e) => return Err(e),
+            });
         }
         graph::check(&flags, &segments, limits)?;
+        if client {
+            degrade::propagate(&mut flags, &mut segments);
+        }
         propagate_clock(&mut flags);
         let flag_index = c.flag_index;
         let mut attrs = c.attrs;
@@ -237,6 +269,21 @@ impl Snapshot {
     /// Whether evaluating any flag reads `now`.
     pub fn any_reads_clock(&self) -> bool {
         self.flags.iter().any(|f| f.reads_clock)
+    }
+
+    /// The flags that cannot be evaluated, in payload order, each with why (empty unless the
+    /// snapshot was loaded in [`LoadMode::Client`]): every evaluation of one answers the
+    /// caller's default with reason `ERROR`, error `PARSE_ERROR` and the error's message.
+    pub fn degraded_flags(&self) -> impl Iterator<Item = (&str, &FlagError)> {
+        self.flags
+            .iter()
+            .filter_map(|f| Some((&*f.key, f.degraded.as_deref()?)))
+    }
+
+    /// Whether some flag is degraded because this build lacks the `matches` operator
+    /// ([`FlagError::needs_regex`]).
+    pub fn needs_regex(&self) -> bool {
+        self.degraded_flags().any(|(_, e)| e.needs_regex())
     }
 
     /// The number of flags.

@@ -11,7 +11,7 @@ use crate::operand::needle::Needle;
 #[cfg(feature = "regex")]
 use crate::operand::pattern::Pattern;
 use crate::operand::semver::Version;
-use crate::snapshot::FlagType;
+use crate::snapshot::{FlagError, FlagType};
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
@@ -39,6 +39,9 @@ pub(crate) struct Flag {
     pub(crate) expires_at: Option<i64>,
     /// Whether evaluating this flag (or a prerequisite) reads `now`: it serves a schedule.
     pub(crate) reads_clock: bool,
+    /// Loaded in [`LoadMode::Client`](crate::LoadMode): why this flag cannot be evaluated
+    /// (it then answers the caller's default, `PARSE_ERROR`).
+    pub(crate) degraded: Option<Box<FlagError>>,
 }
 
 /// A named variant value.
@@ -130,6 +133,9 @@ pub(crate) struct Segment {
     pub(crate) excluded: StrSet,
     /// OR of AND-lists.
     pub(crate) rules: Box<[Box<[Condition]>]>,
+    /// Loaded in [`LoadMode::Client`](crate::LoadMode): why this segment cannot be evaluated
+    /// (every flag that uses it is degraded too).
+    pub(crate) degraded: Option<Box<FlagError>>,
 }
 
 /// One condition of a rule or segment rule.
@@ -137,6 +143,8 @@ pub(crate) struct Segment {
 pub(crate) struct Condition {
     pub(crate) attr: AttrId,
     pub(crate) negate: bool,
+    /// `whenMissing`: the result when the attribute is missing or has no comparable value.
+    pub(crate) when_missing: bool,
     pub(crate) op: Op,
 }
 
@@ -177,6 +185,21 @@ pub(crate) enum Op {
     InBucket(Box<BucketTest>),
     #[cfg(feature = "regex")]
     Matches(Box<[Pattern]>),
+    /// `caseInsensitive` (v1.1), operands folded at load: apart from the plain string
+    /// operators so that their evaluation stays exactly as it was.
+    Folded(Box<Folded>),
+    /// `numericStrings` (v1.1) on `in` (numbers), `lt`, `lte`, `gt`, `gte`: the inner operator,
+    /// applied to a string attribute that is exactly a JSON number as that number.
+    Numeric(Box<Op>),
+}
+
+/// A `caseInsensitive` operator; its operands are folded (`operand::fold`).
+#[derive(Debug)]
+pub(crate) enum Folded {
+    In(StrSet),
+    StartsWith(Box<[Box<str>]>),
+    EndsWith(Box<[Box<str>]>),
+    Contains(Box<[Needle]>),
 }
 
 /// The operands of `in`, split by type.

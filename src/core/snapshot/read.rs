@@ -120,12 +120,27 @@ pub(crate) fn at_most(m: &Members, max: usize, p: &Path<'_>) -> Result<(), Error
 
 /// "N entries, more than the limit of MAX".
 fn too_many(p: &Path<'_>, len: usize, max: usize) -> Error {
-    error(
-        p,
-        Msg::new("")
-            .num(len)
-            .text(" entries, more than the limit of ")
-            .num(max)
-            .finish(),
-    )
+    error(p, Msg::new("").num(len).text(OVER_LIMIT).num(max).finish())
+}
+
+const OVER_LIMIT: &str = " entries, more than the limit of ";
+
+/// The message of a target list over its limit.
+pub(crate) const TOO_MANY_TARGETS: &str = "too many target values";
+
+/// The message of `matches` in a build without the `regex` feature.
+pub(crate) const NEEDS_REGEX: &str =
+    "operator \"matches\" needs edgeflag built with the \"regex\" feature";
+
+/// Whether `e` is a limit error of this module (or the target list's): such messages are all
+/// core text (a number first), so no payload string can make one look like another.
+pub(crate) fn is_limit(e: &Error) -> bool {
+    let Error::Invalid { message, .. } = e else {
+        return false;
+    };
+    if message == TOO_MANY_TARGETS {
+        return true;
+    }
+    let rest = message.trim_start_matches(|c: char| c.is_ascii_digit());
+    rest.len() < message.len() && rest.starts_with(OVER_LIMIT)
 }
