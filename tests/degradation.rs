@@ -352,6 +352,24 @@ fn matches_without_the_regex_feature_is_recognisable() {
             "flags.re.rules[0].conditions[0].op: operator \"matches\" needs edgeflag built with the \"regex\" feature",
         );
     }
+    // A host that can load the build with `regex` asks for the refusal instead; other errors
+    // still degrade their flag.
+    let refusing = Limits::default().with_mode(LoadMode::ClientRefusingRegex);
+    match Snapshot::load(&bytes, &refusing) {
+        Ok(s) => {
+            assert!(cfg!(feature = "regex"), "a build without regex must refuse");
+            let keys: Vec<&str> = s.degraded_flags().map(|(k, _)| k).collect();
+            assert_eq!(keys, ["other"]);
+        }
+        Err(e) => {
+            assert!(!cfg!(feature = "regex"), "{e}");
+            assert!(
+                e.to_string()
+                    .ends_with("needs edgeflag built with the \"regex\" feature"),
+                "{e}"
+            );
+        }
+    }
 }
 
 #[test]

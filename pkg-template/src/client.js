@@ -83,7 +83,9 @@ export class EdgeflagClient {
     if (wasmFailure) {
       this.#queue.push(["error", { error: wasmFailure }]);
     } else {
-      this.#ev = new Evaluator(evaluatorOptions(o));
+      // With a companion module to load, a snapshot using `matches` is refused (not degraded)
+      // so that the switch starts from the snapshot this evaluator still has (sync.js).
+      this.#ev = new Evaluator({ ...evaluatorOptions(o), refuseRegex: Boolean(regex) });
       const emit = (type, extra) => {
         // Every new snapshot comes with an event.
         this.#forget();

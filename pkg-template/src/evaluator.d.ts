@@ -9,6 +9,8 @@ export interface EvaluatorOptions extends TrustOptions {
   minBackoffMs?: number;
   maxBackoffMs?: number;
   staleAfterMs?: number;
+  /** Refuse a snapshot whose flags use `matches` when this build lacks it, instead of degrading those flags (the client sets it when it can load the companion module `edgeflag/regex`). */
+  refuseRegex?: boolean;
 }
 
 /** An envelope: JSON text or its bytes. */
@@ -98,6 +100,8 @@ export declare class Evaluator {
   flagVariants(key: string): string[] | undefined;
   /** Flags of the loaded snapshot this build cannot evaluate (they answer the default with `PARSE_ERROR`): `needsRegex` when the flag uses `matches` and this build lacks it. */
   degradedFlags(): { key: string; message: string; needsRegex: boolean }[];
+  /** Whether some flag of the loaded snapshot needs the build with `matches` (the package then loads its companion module `edgeflag/regex`). */
+  needsRegex(): boolean;
   start(nowMs: number): SyncOutcome;
   restore(envelope: EnvelopeInput, highWater: HighWater | undefined, etag: string | undefined, nowMs: number): SyncOutcome;
   beginRequest(nowMs: number): SyncRequest | undefined;

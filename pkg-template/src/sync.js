@@ -210,9 +210,10 @@ export class Sync {
 
 /**
  * Whether an outcome of `ev` (the core build, without `matches`) shows that the snapshot needs
- * the companion module: the one place that recognises it. The core refuses a snapshot using
- * `matches` with INVALID_SNAPSHOT, "operator "matches" needs edgeflag built with the "regex"
- * feature". (`ev`, the evaluator that produced `out`, is for a core that reports it per flag.)
+ * the companion module: the one place that recognises it. The client creates the core's
+ * evaluator with `refuseRegex`, so it refuses such a snapshot (INVALID_SNAPSHOT, "... operator
+ * "matches" needs edgeflag built with the "regex" feature") instead of degrading its flags, and
+ * keeps the snapshot it had. (`ev`, the evaluator that produced `out`, is unused.)
  */
 export function needsRegex(out, ev) {
   return out?.error?.code === "INVALID_SNAPSHOT" && out.error.message.includes('"regex" feature');

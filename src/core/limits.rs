@@ -49,6 +49,12 @@ pub enum LoadMode {
     /// ([`Snapshot::degraded_flags`](crate::Snapshot::degraded_flags) lists them). What
     /// clients use, so that a payload of a newer minor revision keeps its other flags working.
     Client,
+    /// [`Client`](Self::Client), except that a flag or segment that uses `matches` in a build
+    /// without the `regex` feature refuses the snapshot (the error [`Strict`](Self::Strict)
+    /// gives): for a host that loads the build with `regex` when it sees that refusal, so
+    /// that it switches with the snapshot it had still loaded (the npm package's client and
+    /// its companion module).
+    ClientRefusingRegex,
 }
 
 /// Limits on an evaluation context (it comes from application code, maybe from a request).

@@ -227,6 +227,13 @@ impl Evaluator {
         list
     }
 
+    /// Whether the current snapshot has flags that only the build with the `matches` operator
+    /// evaluates (the npm package then loads its companion module): one call, no list built.
+    #[wasm_bindgen(js_name = needsRegex)]
+    pub fn needs_regex(&self) -> bool {
+        self.snapshot().is_some_and(|s| s.needs_regex())
+    }
+
     /// When the next poll is due (ms since the epoch), or `undefined` when polling stopped.
     #[wasm_bindgen(js_name = nextPollAt)]
     pub fn next_poll_at(&self) -> Option<f64> {

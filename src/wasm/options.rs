@@ -92,8 +92,15 @@ pub(crate) fn parse(options: &JsValue) -> Result<Options, JsValue> {
     let environment = string(options, "environment")?
         .ok_or_else(|| invalid_argument("options.environment is required (e.g. \"production\")"))?;
     // Clients degrade the one flag whose definition this build cannot evaluate (a newer
-    // minor revision, `matches` without the regex build) instead of refusing the snapshot.
-    let mut limits = Limits::default().with_mode(LoadMode::Client);
+    // minor revision, `matches` without the regex build) instead of refusing the snapshot;
+    // `refuseRegex` (the package's client, which has the companion module to load) refuses a
+    // snapshot that uses `matches` instead, keeping the one it had for the switch.
+    let mode = if flag(options, "refuseRegex")? {
+        LoadMode::ClientRefusingRegex
+    } else {
+        LoadMode::Client
+    };
+    let mut limits = Limits::default().with_mode(mode);
     if let Some(max) = number(options, "maxBytes")? {
         limits.max_bytes = max as usize;
     }

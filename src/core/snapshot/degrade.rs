@@ -47,10 +47,14 @@ impl FlagError {
     }
 
     pub(crate) fn new(error: Error) -> Self {
-        let needs_regex =
-            matches!(&error, Error::Invalid { message, .. } if message == read::NEEDS_REGEX);
+        let needs_regex = needs_regex(&error);
         FlagError { error, needs_regex }
     }
+}
+
+/// Whether `e` is `matches` met by a build without the `regex` feature.
+pub(crate) fn needs_regex(e: &Error) -> bool {
+    matches!(e, Error::Invalid { message, .. } if message == read::NEEDS_REGEX)
 }
 
 /// Whether `e`, met inside a flag or segment definition, still refuses the whole snapshot in

@@ -160,7 +160,12 @@ impl Snapshot {
         for (_, v) in flags_json {
             c.variant_names.push(compile_flag::variant_names(v));
         }
-        let client = limits.mode == LoadMode::Client;
+        let client = limits.mode != LoadMode::Strict;
+        let refuse_regex = limits.mode == LoadMode::ClientRefusingRegex;
+        // Whether an error inside a definition degrades it (otherwise it refuses the snapshot).
+        let degrades = |e: &Error| {
+            client && !degrade::structural(e) && !(refuse_regex && degrade::needs_regex(e))
+        };
         // Inside definitions of a newer minor revision, unknown members are errors.
         let newer = (header.schema_minor() > crate::SCHEMA_MINOR).then_some(&*header.schema);
         let mut segments = Vec::with_capacity(segments_json.len());
@@ -176,7 +181,7 @@ impl Snapshot {
             .and_then(|()| compile_segment::segment(&mut c, key, v, &p));
             segments.push(match compiled {
                 Ok(segment) => segment,
-                Err(e) if client && !degrade::structural(&e) => degrade::segment(&c, key, v, e),
+                Err(e) if degrades(&e) => degrade::segment(&c, key, v, e),
                 Err(e) => return Err(e),
             });
         }
@@ -193,7 +198,7 @@ impl Snapshot {
             .and_then(|()| compile_flag::flag(&mut c, i, key, v, &p));
             flags.push(match compiled {
                 Ok(flag) => flag,
-                Err(e) if client && !degrade::structural(&e) => degrade::flag(&c, key, v, &p, e),
+                Err(e) if degrades(&e) => degrade::flag(&c, key, v, &p, e),
                 Err(e) => return Err(e),
             });
         }
