@@ -16,7 +16,11 @@ pub struct Note {
 
 impl fmt::Display for Note {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = if self.lossy { "not expressible" } else { "ignored" };
+        let kind = if self.lossy {
+            "not expressible"
+        } else {
+            "ignored"
+        };
         write!(f, "{}: {kind}: {}", self.path, self.message)
     }
 }
