@@ -13,6 +13,8 @@
 mod codegen;
 #[path = "cli/eval.rs"]
 mod eval;
+#[path = "cli/import.rs"]
+mod import;
 #[path = "cli/keygen.rs"]
 mod keygen;
 #[path = "cli/lint_usage.rs"]

@@ -47,5 +47,7 @@ mod state;
 mod support;
 #[path = "serve/tenants.rs"]
 mod tenants;
+#[path = "serve/vendor_import.rs"]
+mod vendor_import;
 #[path = "serve/watch.rs"]
 mod watch;

@@ -62,6 +62,10 @@ pub(crate) enum Command {
     /// Write TypeScript declarations of a flag set's keys and value types.
     #[command(after_help = EXIT_CODES)]
     Codegen(CodegenArgs),
+    /// Translate an Unleash, GrowthBook or flagd file into an edgeflag payload (stdout);
+    /// what cannot be expressed exactly is listed on stderr with its path.
+    #[command(after_help = EXIT_CODES)]
+    Import(ImportArgs),
     /// How many units an experiment on a conversion rate needs per variant (two-sided
     /// two-proportion z-test, normal approximation), and for how many days.
     #[command(after_help = EXIT_CODES)]
@@ -112,6 +116,27 @@ pub(crate) struct CodegenArgs {
     pub(crate) flags: PathBuf,
 }
 
+/// `edgeflag import --from VENDOR FILE [--owner O] [--environment E] [--strict]`.
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// The engine the file comes from: `unleash` (a client features response), `growthbook`
+    /// (an SDK payload) or `flagd` (a flag configuration).
+    #[arg(long, value_name = "VENDOR", value_parser = ["unleash", "growthbook", "flagd"])]
+    pub(crate) from: String,
+    /// The payload's owner.
+    #[arg(long, value_name = "O", default_value = "imported")]
+    pub(crate) owner: String,
+    /// The payload's environment.
+    #[arg(long, value_name = "E", default_value = "production")]
+    pub(crate) environment: String,
+    /// Refuse (exit 1, nothing on stdout) when anything cannot be expressed exactly.
+    #[arg(long)]
+    pub(crate) strict: bool,
+    /// The vendor's JSON file.
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+}
+
 /// `edgeflag audit ...`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum AuditCommand {
@@ -152,6 +177,7 @@ impl Command {
             Command::Serve(_) => "serve",
             Command::Audit(AuditCommand::Verify(_)) => "audit verify",
             Command::Codegen(_) => "codegen",
+            Command::Import(_) => "import",
             Command::SampleSize(_) => "sample-size",
         }
     }

@@ -14,6 +14,7 @@ mod details;
 mod eval;
 mod eval_stream;
 mod exit;
+mod import;
 mod inputs;
 mod keygen;
 mod lint;
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => edgeflag_server::run(args),
         Command::Audit(args::AuditCommand::Verify(args)) => audit::verify(args),
         Command::Codegen(args) => codegen::run(args),
+        Command::Import(args) => import::run(args),
         Command::SampleSize(args) => sample_size::run(args),
     };
     match result {

@@ -238,7 +238,7 @@ pub(crate) async fn run(
     }
     let published = signed.published;
     store::snapshots::insert(&mut tx, &published.to_row(&target.key.keyid())).await?;
-    if let Edit::Promote { flags, segments } = request.edit {
+    if let Edit::Promote { flags, segments } | Edit::Import { flags, segments } = request.edit {
         // One entry per promoted definition that changed (all carried by this version), so
         // the trail of each flag shows its promotions.
         let promoted = segments
@@ -265,7 +265,7 @@ pub(crate) async fn run(
                 source: request.actor.source,
                 token: request.actor.token,
                 environment: target.environment,
-                action: "promote",
+                action: request.edit.action(),
                 kind: Some(kind.as_str()),
                 key: Some(key),
                 before: old,

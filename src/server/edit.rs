@@ -56,6 +56,14 @@ pub(crate) enum Edit {
         /// The segments they use, as the source has them.
         segments: Vec<(String, Value)>,
     },
+    /// Definitions imported from another engine's file (`POST
+    /// /admin/environments/{env}/import`), merged like a promotion.
+    Import {
+        /// The imported flags.
+        flags: Vec<(String, Value)>,
+        /// The imported segments.
+        segments: Vec<(String, Value)>,
+    },
     /// The flags made from database columns (`--tenant-flags`), as the query now makes them.
     Tenants(Vec<(String, Value)>),
     /// The same document, signed again (validity running out, a new key).
@@ -73,6 +81,7 @@ impl Edit {
             Edit::Archive { .. } => "archive",
             Edit::Document(_) => "reload",
             Edit::Promote { .. } => "promote",
+            Edit::Import { .. } => "import",
             Edit::Tenants(_) => "tenants",
             Edit::Resign => "resign",
         }
@@ -85,7 +94,11 @@ impl Edit {
             | Edit::Replace { kind, key, .. }
             | Edit::Archive { kind, key } => Some((*kind, key)),
             Edit::Patch { key, .. } => Some((Kind::Flag, key)),
-            Edit::Document(_) | Edit::Promote { .. } | Edit::Tenants(_) | Edit::Resign => None,
+            Edit::Document(_)
+            | Edit::Promote { .. }
+            | Edit::Import { .. }
+            | Edit::Tenants(_)
+            | Edit::Resign => None,
         }
     }
 }
@@ -185,13 +198,13 @@ pub(crate) fn apply_edit(
                 .remove(*kind, key)
                 .ok_or_else(|| missing(*kind, key))?;
         }
-        Edit::Promote { flags, segments } => {
+        Edit::Promote { flags, segments } | Edit::Import { flags, segments } => {
             if let Some((key, _)) = flags
                 .iter()
                 .find(|(key, _)| document.get(Kind::Flag, key).is_some_and(is_tenant_flag))
             {
                 return Err(Refused::Managed(format!(
-                    "flag \"{key}\" is made from the database column of the same name (--tenant-flags); it is not promoted"
+                    "flag \"{key}\" is made from the database column of the same name (--tenant-flags); it is not replaced"
                 )));
             }
             for (key, segment) in segments {

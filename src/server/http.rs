@@ -111,6 +111,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         )
         .route("/admin/environments/{env}", get(admin::document))
         .route("/admin/promote", post(admin::promote))
+        .route("/admin/environments/{env}/import", post(admin::import))
         .route("/admin/status", get(admin::status))
         .route("/admin/audit", get(admin::audit))
         // Only on matched routes: an unknown path is a 404 whoever asks.

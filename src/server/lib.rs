@@ -12,6 +12,7 @@
 //! /admin/flags[/{key}[/kill]]                           the default environment's flags
 //! /admin/environments/{env}/scheduled[/{id}]            changes stored for later; cancel
 //! POST /admin/promote                                   diff and promote between environments
+//! POST /admin/environments/{env}/import?from=VENDOR     diff (dry run) and import an Unleash, GrowthBook or flagd file
 //! GET  /admin/status, /admin/environments, /admin/audit versions, keys, store health, history
 //! POST /ingest/{env}/events                             the edge worker's events (ingest key)
 //! GET  /admin/environments/{env}/experiments/{flag}     experiment results per variant

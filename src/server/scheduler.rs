@@ -39,7 +39,11 @@ pub(crate) fn stored(edit: &Edit) -> Option<(Kind, String, &'static str, String)
             Some((Kind::Flag, key.clone(), "patch", patch.source.clone()))
         }
         Edit::Archive { kind, key } => Some((*kind, key.clone(), "archive", "null".to_owned())),
-        Edit::Document(_) | Edit::Promote { .. } | Edit::Tenants(_) | Edit::Resign => None,
+        Edit::Document(_)
+        | Edit::Promote { .. }
+        | Edit::Import { .. }
+        | Edit::Tenants(_)
+        | Edit::Resign => None,
     }
 }
 

@@ -205,7 +205,16 @@ fn eval_contexts_reads_stdin_and_answers_all_flags_per_line() {
 fn eval_degrades_a_flag_it_cannot_evaluate_where_lint_refuses_the_payload() {
     // The fixture's one flag uses an unknown operator ("startswith").
     let payload = fixture("payload-invalid.json");
-    let run = edgeflag(&["eval", "--now", NOW, "--payload", &payload, "--all", "--context", "{}"]);
+    let run = edgeflag(&[
+        "eval",
+        "--now",
+        NOW,
+        "--payload",
+        &payload,
+        "--all",
+        "--context",
+        "{}",
+    ]);
     assert_eq!(run.code, 0, "{run:?}");
     let all: Json = serde_json::from_str(&run.stdout).unwrap();
     let details = &all["new-checkout"];

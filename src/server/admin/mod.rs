@@ -17,6 +17,7 @@
 
 mod definitions;
 mod experiments;
+mod import;
 mod lint_path;
 mod plans;
 mod promote;
@@ -28,6 +29,7 @@ mod status;
 
 pub(crate) use definitions::{archive, create, get, kill, list, patch, replace, Scope};
 pub(crate) use experiments::experiment;
+pub(crate) use import::import;
 pub(crate) use lint_path::lint_key;
 pub(crate) use plans::{cancel_plan, get_guard, get_plan, put_guard, put_plan, remove_guard};
 pub(crate) use promote::promote;

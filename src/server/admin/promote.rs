@@ -314,7 +314,7 @@ async fn apply(
 }
 
 /// One promoted definition: its key, `added`/`changed`/`unchanged`, and the changes.
-fn entry(key: &str, old: Option<&Value>, new: &Value, member: &str) -> Value {
+pub(super) fn entry(key: &str, old: Option<&Value>, new: &Value, member: &str) -> Value {
     let status = match old {
         None => "added",
         Some(old) if old == new => "unchanged",
