@@ -1,12 +1,14 @@
 //! The flags document: a snapshot payload used as a *template*. Its author owns everything
 //! but `version`, `issuedAt` and `expiresAt`, which the server sets each time it signs
 //! (values in the file are ignored, so a complete payload that passes `edgeflag lint` is a
-//! valid flags file, and so is one without them). `schema` defaults to `edgeflag/v1`.
+//! valid flags file, and so is one without them). `schema` defaults to `edgeflag/v1`, and is
+//! raised to the minor revision the definitions use (`edgeflag/v1.1` for the v1.1 members).
 //!
 //! Also here: the difference between two documents (what an audit entry says changed) and
 //! the indented JSON the document is written back in, for people to read and edit.
 
 use edgeflag::snapshot::parse_payload;
+use edgeflag::snapshot::required_schema_minor;
 use edgeflag::unstable::json::Path;
 use edgeflag::unstable::time::Rfc3339;
 use edgeflag::Number;
@@ -32,7 +34,7 @@ pub fn stamp(template: &Value, version: u64, issued_at: i64, expires_at: i64) ->
     let member = |key: &str| members.iter().find(|(k, _)| &**k == key).map(|(_, v)| v);
     let mut out: Vec<(Box<str>, Value)> = Vec::with_capacity(members.len() + 3);
     let schema = member("schema").cloned().unwrap_or_else(|| SCHEMA.into());
-    out.push(("schema".into(), schema));
+    out.push(("schema".into(), covering(schema, template)));
     for key in ["owner", "environment"] {
         if let Some(value) = member(key) {
             out.push((key.into(), value.clone()));
@@ -49,6 +51,25 @@ pub fn stamp(template: &Value, version: u64, issued_at: i64, expires_at: i64) ->
             .cloned(),
     );
     Value::Object(out).to_json().into_bytes()
+}
+
+/// `schema`, raised to the minor revision the template's definitions use (an imported
+/// `fallThrough` rollout needs `edgeflag/v1.1`): a reader of an older revision then degrades
+/// those flags instead of ignoring members that change what they serve (FORMAT.md §6).
+fn covering(schema: Value, template: &Value) -> Value {
+    let (needed, _) = required_schema_minor(template);
+    let declared = schema
+        .as_str()
+        .and_then(|s| s.strip_prefix("edgeflag/v1"))
+        .map(|rest| {
+            rest.strip_prefix('.')
+                .and_then(|m| m.parse::<u32>().ok())
+                .unwrap_or(0)
+        });
+    match declared {
+        Some(minor) if minor < needed => Value::String(format!("edgeflag/v1.{needed}").into()),
+        _ => schema,
+    }
 }
 
 /// An instant as payloads write it (RFC 3339, UTC).
@@ -221,6 +242,37 @@ mod tests {
         assert_eq!(
             String::from_utf8(payload).unwrap(),
             r#"{"schema":"edgeflag/v1","owner":"o","environment":"e","version":7,"issuedAt":"1970-01-01T00:00:00Z","expiresAt":"1970-01-01T00:00:01Z","flags":{},"x":1}"#
+        );
+    }
+
+    #[test]
+    fn the_schema_is_raised_to_the_minor_revision_the_definitions_use() {
+        let gap = r#"{"rollout": {"fallThrough": true, "weights": [{"variant": "on", "weight": 50000}, {"weight": 50000}]}}"#;
+        let rules = format!(r#"{{"f": {{"type": "boolean", "rules": [{{"serve": {gap}}}]}}}}"#);
+        for (declared, expected) in [
+            (None, "edgeflag/v1.1"),
+            (Some("edgeflag/v1"), "edgeflag/v1.1"),
+            (Some("edgeflag/v1.1"), "edgeflag/v1.1"),
+            (Some("edgeflag/v1.4"), "edgeflag/v1.4"),
+        ] {
+            let schema = declared
+                .map(|s| format!(r#""schema": "{s}", "#))
+                .unwrap_or_default();
+            let template = doc(&format!(r#"{{{schema}"flags": {rules}}}"#));
+            let payload = String::from_utf8(stamp(&template, 1, 0, 1)).unwrap();
+            assert!(
+                payload.starts_with(&format!(r#"{{"schema":"{expected}""#)),
+                "{payload}"
+            );
+        }
+        // Plain v1 definitions keep plain v1.
+        let plain = doc(
+            r#"{"flags": {"f": {"type": "boolean", "rules": [{"serve": {"rollout": {"weights": []}}}]}}}"#,
+        );
+        let payload = String::from_utf8(stamp(&plain, 1, 0, 1)).unwrap();
+        assert!(
+            payload.starts_with(r#"{"schema":"edgeflag/v1","#),
+            "{payload}"
         );
     }
 

@@ -146,6 +146,19 @@ pub fn sign_payload_multi(
     let document = parse_payload(payload, limits)?;
     let header = Header::read(&document)?;
     Snapshot::compile(&document, &header, limits)?;
+    // A reader of an older minor revision ignores members it does not know unless the
+    // payload declares the revision they come from (FORMAT.md §6): declare it or refuse.
+    if let (needed, Some(path)) = crate::snapshot::required_schema_minor(&document) {
+        if header.schema_minor() < needed {
+            return Err(Error::Invalid {
+                path: path.into(),
+                message: format!(
+                    "a member of schema \"edgeflag/v1.{needed}\" in a payload that declares {:?}: declare \"schema\": \"edgeflag/v1.{needed}\" so that older readers do not ignore it",
+                    &*header.schema
+                ),
+            });
+        }
+    }
 
     let message = pae(PAYLOAD_TYPE, payload);
     // Every string below is base64, hex or the constant payload type: no JSON escaping needed.

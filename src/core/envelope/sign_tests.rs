@@ -148,3 +148,24 @@ fn refuses_to_sign_what_a_client_would_not_load() {
         })
     ));
 }
+
+#[test]
+fn a_payload_using_v1_1_members_must_declare_v1_1() {
+    let key = SigningKey::from_seed([7; 32]);
+    let with = |schema: &str| {
+        format!(
+            r#"{{"schema":"{schema}","owner":"shop","environment":"production","version":1,
+            "issuedAt":"2026-11-21T10:00:00Z","expiresAt":"2026-11-28T10:00:00Z","flags":{{"f":{{
+            "type":"boolean","variants":{{"on":true,"off":false}},"offVariant":"off",
+            "rules":[{{"conditions":[{{"attribute":"c","op":"in","values":["de"],"caseInsensitive":true}}],
+            "serve":{{"variant":"on"}}}}]}}}}}}"#
+        )
+        .into_bytes()
+    };
+    let e = sign_payload(&with("edgeflag/v1"), &key, &Limits::default()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "flags.f.rules[0].conditions[0].caseInsensitive: a member of schema \"edgeflag/v1.1\" in a payload that declares \"edgeflag/v1\": declare \"schema\": \"edgeflag/v1.1\" so that older readers do not ignore it"
+    );
+    assert!(sign_payload(&with("edgeflag/v1.1"), &key, &Limits::default()).is_ok());
+}

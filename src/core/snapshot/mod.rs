@@ -20,6 +20,7 @@ pub(crate) mod flag_ref;
 mod graph;
 mod header;
 mod members;
+mod minor;
 pub(crate) mod model;
 mod read;
 pub(crate) mod sets;
@@ -29,6 +30,7 @@ pub use degrade::FlagError;
 pub use flag_info::FlagInfo;
 pub use flag_ref::{FlagId, FlagRef};
 pub use header::Header;
+pub use minor::required_schema_minor;
 
 use crate::json::{self, path::Path, Value};
 use crate::text::Msg;
