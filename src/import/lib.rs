@@ -1,6 +1,9 @@
 //! Imports flag definitions from other engines (Unleash, GrowthBook, flagd) as edgeflag
 //! snapshot payloads (`edgeflag/v1.1`) that give the same answers and keep every unit in its
 //! bucket. What cannot be expressed is reported as a [`Note`] with its JSON path.
+//!
+//! The crate README (mapping per vendor, conformance figures, usage):
+#![doc = include_str!("README.md")]
 
 mod error;
 mod flagd;
