@@ -25,6 +25,9 @@ export async function handleHealth(cfg, flags) {
     // Visible on purpose: overrides belong to development and QA deployments only.
     overridesAllowed: cfg.allowOverrides,
     nextRefreshInSeconds: next === undefined ? null : Math.max(0, Math.round((next - now) / 1000)),
+    // Flags of the snapshot this build cannot evaluate (a newer format revision): they answer
+    // their defaults with PARSE_ERROR while the rest is served.
+    degradedFlags: c ? store.evaluator.degradedFlags().map(({ key, message }) => ({ key, message })) : [],
     // Events: counters of POST /edgeflag/events, the middleware metrics and the forwarding.
     events: eventsHealth(cfg),
   };

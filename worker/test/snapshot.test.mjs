@@ -120,3 +120,33 @@ test("a new version published by the origin replaces the old one atomically", as
   assert.equal(await snap.text(), env.origin.envelope);
   assert.equal(snap.headers.get("x-edgeflag-version"), "2");
 });
+
+test("a flag of a newer format revision is degraded, named on health, and the rest is served", async (t) => {
+  const signer = makeSigner();
+  const flags = {
+    ...payload().flags,
+    "from-the-future": {
+      type: "boolean",
+      variants: { on: true, off: false },
+      offVariant: "off",
+      rules: [{ conditions: [{ attribute: "country", op: "inContinent", values: ["EU"] }], serve: { variant: "on" } }],
+    },
+  };
+  const origin = await startOrigin(t, { envelope: signer.envelope(payload({ version: 3, flags, schema: "edgeflag/v1.7" })) });
+  const worker = await startWorker(t, { vars: varsFor(origin, signer) });
+  const { status, body } = await worker.health();
+  assert.equal(status, 200, JSON.stringify(body));
+  assert.equal(body.status, "READY");
+  assert.deepEqual(body.degradedFlags, [
+    { key: "from-the-future", message: 'flags.from-the-future.rules[0].conditions[0].op: unknown operator "inContinent"' },
+  ]);
+  const one = async (key) => {
+    const res = await worker.fetch(`/ofrep/v1/evaluate/flags/${key}`, { method: "POST", body: JSON.stringify({ context: { targetingKey: "u", country: "DE" } }) });
+    return { status: res.status, body: await res.json() };
+  };
+  const degraded = await one("from-the-future");
+  assert.equal(degraded.body.errorCode, "PARSE_ERROR", JSON.stringify(degraded));
+  assert.match(degraded.body.errorDetails, /inContinent/);
+  const served = await one("new-checkout");
+  assert.deepEqual([served.status, served.body.value, served.body.reason], [200, true, "TARGETING_MATCH"]);
+});
