@@ -2,7 +2,10 @@
 //! the `evalCondition` and `feature` sections, each case imported with `edgeflag_import`,
 //! loaded with the core's strict load and evaluated natively. Every case that does not pass
 //! is listed with its reason in tests/conformance/growthbook-not-run.md, which this test
-//! regenerates and compares (set GROWTHBOOK_CONFORMANCE_UPDATE=1 to rewrite it).
+//! regenerates and compares (set CONFORMANCE_UPDATE=1 to rewrite it). Every case evaluated
+//! (passing or not) is also written to tests/conformance/translated/growthbook.json, which the
+//! npm package's test (pkg-template/test/conformance.test.mjs) runs through the package; this
+//! test fails when that file differs from what it generates.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -10,6 +13,9 @@
     clippy::panic,
     missing_docs
 )]
+
+#[path = "common/translated.rs"]
+mod translated;
 
 use edgeflag::{Context, ContextLimits, ErrorCode, Limits, Reason, Snapshot};
 use edgeflag_import::{import, Options, Vendor};
@@ -25,14 +31,23 @@ fn repo(rel: &str) -> PathBuf {
 }
 
 /// A case's outcome: passed, failed (with what differed) or not run (with why).
+#[derive(PartialEq)]
 enum Outcome {
     Pass,
     Fail(String),
     NotRun(String),
 }
 
+/// What the translated suite records of an evaluated case: the loaded payload, the flag and
+/// the attributes.
+struct Run {
+    payload: Json,
+    flag: String,
+    attributes: Json,
+}
+
 /// Imports `doc` and loads it strictly, or says why not.
-fn load(doc: &Json) -> Result<(Snapshot, Vec<String>), Outcome> {
+fn load(doc: &Json) -> Result<(Snapshot, Vec<String>, Json), Outcome> {
     let bytes = serde_json::to_vec(doc).unwrap();
     let imported = import(Vendor::GrowthBook, &bytes, &Options::default())
         .map_err(|e| Outcome::NotRun(format!("import refused: {e}")))?;
@@ -44,11 +59,12 @@ fn load(doc: &Json) -> Result<(Snapshot, Vec<String>), Outcome> {
         .collect();
     let mut payload = imported.payload;
     payload["version"] = json!(1);
-    payload["issuedAt"] = json!("2026-11-21T10:00:00Z");
-    payload["expiresAt"] = json!("2026-11-28T10:00:00Z");
+    // Valid at NOW, so that a client that checks the validity (the npm package) loads it.
+    payload["issuedAt"] = json!("2026-11-18T00:00:00Z");
+    payload["expiresAt"] = json!("2026-11-25T00:00:00Z");
     let snapshot = Snapshot::load(&serde_json::to_vec(&payload).unwrap(), &Limits::default())
         .map_err(|e| Outcome::Fail(format!("strict load refused the import: {e}")))?;
-    Ok((snapshot, lossy))
+    Ok((snapshot, lossy, payload))
 }
 
 fn truthy(v: &Json) -> bool {
@@ -119,26 +135,29 @@ fn with_notes(msg: String, lossy: &[String]) -> String {
     }
 }
 
-fn eval_condition(case: &Json) -> Outcome {
+fn eval_condition(case: &Json) -> (Outcome, Option<Run>) {
     let groups = case.get(4).cloned().unwrap_or(json!({}));
     let doc = json!({
         "features": {"f": {"defaultValue": false, "rules": [{"force": true, "condition": case[1]}]}},
         "savedGroups": groups,
     });
-    let (snapshot, lossy) = match load(&doc) {
+    let (snapshot, lossy, payload) = match load(&doc) {
         Ok(x) => x,
-        Err(o) => return o,
+        Err(o) => return (o, None),
     };
     let got = reading(&snapshot, "f", &case[2]);
+    let run = Run {
+        payload,
+        flag: "f".into(),
+        attributes: case[2].clone(),
+    };
     if same(&got["value"], &case[3]) {
-        Outcome::Pass
+        (Outcome::Pass, Some(run))
     } else if let Some(dropped) = lossy.iter().find(|n| n.ends_with("rule not imported")) {
-        Outcome::NotRun(dropped.clone())
+        (Outcome::NotRun(dropped.clone()), None)
     } else {
-        Outcome::Fail(with_notes(
-            format!("expected {}, got {}", case[3], got),
-            &lossy,
-        ))
+        let why = with_notes(format!("expected {}, got {}", case[3], got), &lossy);
+        (Outcome::Fail(why), Some(run))
     }
 }
 
@@ -156,41 +175,61 @@ const HOST_ONLY: &[&str] = &[
     "contextualBandits",
 ];
 
-fn feature(case: &Json) -> Outcome {
+fn feature(case: &Json) -> (Outcome, Option<Run>) {
     let context = &case[1];
     if let Some(k) = context
         .as_object()
         .and_then(|m| m.keys().find(|k| HOST_ONLY.contains(&k.as_str())))
     {
-        return Outcome::NotRun(format!(
-            "context option {k} is a GrowthBook SDK setting with no payload counterpart"
-        ));
+        let why =
+            format!("context option {k} is a GrowthBook SDK setting with no payload counterpart");
+        return (Outcome::NotRun(why), None);
     }
     let doc = json!({
         "features": context.get("features").cloned().unwrap_or(json!({})),
         "savedGroups": context.get("savedGroups").cloned().unwrap_or(json!({})),
     });
-    let (snapshot, lossy) = match load(&doc) {
+    let (snapshot, lossy, payload) = match load(&doc) {
         Ok(x) => x,
-        Err(o) => return o,
+        Err(o) => return (o, None),
     };
     let attributes = context.get("attributes").cloned().unwrap_or(json!({}));
-    let got = reading(&snapshot, case[2].as_str().unwrap(), &attributes);
+    let flag = case[2].as_str().unwrap();
+    let got = reading(&snapshot, flag, &attributes);
+    let run = Some(Run {
+        payload,
+        flag: flag.into(),
+        attributes,
+    });
     let want = &case[3];
     let ok = ["value", "on", "off", "source"]
         .iter()
         .all(|k| same(&got[*k], &want[*k]))
         && want.get("ruleId").is_none_or(|r| r == &got["ruleId"]);
     if ok {
-        Outcome::Pass
+        (Outcome::Pass, run)
     } else {
         let want_short =
             json!({"value": want["value"], "source": want["source"], "ruleId": want.get("ruleId")});
-        Outcome::Fail(with_notes(
-            format!("expected {want_short}, got {got}"),
-            &lossy,
-        ))
+        let why = with_notes(format!("expected {want_short}, got {got}"), &lossy);
+        (Outcome::Fail(why), run)
     }
+}
+
+/// The part of the vendor's expected answer a case compares: the value for `evalCondition`;
+/// value, on, off, source and (when given) ruleId for `feature`.
+fn expected(section: &str, case: &Json) -> Json {
+    if section == "evalCondition" {
+        return case[3].clone();
+    }
+    let want = case[3].as_object().unwrap();
+    let keep = ["value", "on", "off", "source", "ruleId"];
+    Json::Object(
+        want.iter()
+            .filter(|(k, _)| keep.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    )
 }
 
 #[test]
@@ -199,8 +238,12 @@ fn growthbook_cases_pass_through_import_and_evaluation() {
     let cases: Json = serde_json::from_str(&text).unwrap();
     let mut report = String::new();
     let mut figures = Vec::new();
+    let mut suite = translated::Translated::default();
     for (section, run) in [
-        ("evalCondition", eval_condition as fn(&Json) -> Outcome),
+        (
+            "evalCondition",
+            eval_condition as fn(&Json) -> (Outcome, Option<Run>),
+        ),
         ("feature", feature),
     ] {
         let list = cases[section].as_array().unwrap();
@@ -208,7 +251,22 @@ fn growthbook_cases_pass_through_import_and_evaluation() {
         let mut lines = String::new();
         for (i, case) in list.iter().enumerate() {
             let name = case[0].as_str().unwrap();
-            match run(case) {
+            let (outcome, evaluated) = run(case);
+            if let Some(r) = evaluated {
+                let id = format!("{section}[{i}]");
+                let payload = suite.payload(&id, &r.payload);
+                suite.case(json!({
+                    "id": id,
+                    "name": name,
+                    "read": section,
+                    "payload": payload,
+                    "flag": r.flag,
+                    "context": r.attributes,
+                    "expected": expected(section, case),
+                    "pass": outcome == Outcome::Pass,
+                }));
+            }
+            match outcome {
                 Outcome::Pass => passed += 1,
                 Outcome::Fail(why) => {
                     lines.push_str(&format!("- {section}[{i}] {name:?}: fails: {why}\n"))
@@ -231,11 +289,11 @@ fn growthbook_cases_pass_through_import_and_evaluation() {
     println!("{summary}");
     let full = format!(
         "# GrowthBook conformance: cases that do not pass\n\n\
-         Generated by tests/conformance_growthbook.rs (run with GROWTHBOOK_CONFORMANCE_UPDATE=1 to\n\
+         Generated by tests/conformance_growthbook.rs (run with CONFORMANCE_UPDATE=1 to\n\
          rewrite); the test fails when this file differs from what it finds.\n\n{summary}\n{report}"
     );
     let file = repo("tests/conformance/growthbook-not-run.md");
-    if std::env::var_os("GROWTHBOOK_CONFORMANCE_UPDATE").is_some() {
+    if std::env::var_os(translated::UPDATE).is_some() {
         std::fs::write(&file, &full).unwrap();
     }
     let recorded = std::fs::read_to_string(&file).unwrap_or_default();
@@ -270,6 +328,16 @@ fn growthbook_cases_pass_through_import_and_evaluation() {
         .unwrap_or_else(|| "one file is longer".into());
     assert!(
         recorded == full,
-        "tests/conformance/growthbook-not-run.md is out of date (GROWTHBOOK_CONFORMANCE_UPDATE=1 rewrites it):\n{first_difference}"
+        "tests/conformance/growthbook-not-run.md is out of date (CONFORMANCE_UPDATE=1 rewrites it):\n{first_difference}"
+    );
+    suite.check(
+        "growthbook",
+        "conformance_growthbook",
+        json!({
+            "about": "Generated by tests/conformance_growthbook.rs from tests/conformance/growthbook/cases.json (CONFORMANCE_UPDATE=1 rewrites it); run by pkg-template/test/conformance.test.mjs. Cases evaluated natively, with whether they pass; the others are in growthbook-not-run.md.",
+            "figure": summary,
+            "now": NOW,
+            "totals": { "evalCondition": figures[0].2, "feature": figures[1].2 },
+        }),
     );
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Tests of the assembled npm package (node --test): vectors, envelope rejection, the client
+# Tests of the assembled npm package (node --test): vectors, the vendors' conformance suites
+# (tests/conformance/translated), envelope rejection, the client
 # against a real local HTTP server with injected faults, OpenFeature with the real SDKs, the
 # testing helpers, and `npm pack` installed into a fresh project (ESM, CommonJS, tsc).
 #

@@ -9,6 +9,7 @@ mod error;
 mod flagd;
 mod growthbook;
 mod note;
+mod regex;
 mod unleash;
 
 pub use error::ImportError;

@@ -5,7 +5,7 @@ use edgeflag::{Limits, Snapshot};
 use serde_json::json;
 
 /// `Ok` when the core compiles `pattern`; otherwise the core's message.
-pub(super) fn check(pattern: &str) -> Result<(), String> {
+pub(crate) fn check(pattern: &str) -> Result<(), String> {
     let probe = json!({
         "schema": "edgeflag/v1",
         "owner": "import",

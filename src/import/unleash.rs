@@ -26,7 +26,6 @@ mod delta;
 mod dependencies;
 mod feature;
 mod read;
-mod regex;
 mod segments;
 mod strategy;
 mod variants;

@@ -215,6 +215,11 @@ impl Translator<'_> {
                 let Some(pattern) = arg.as_str() else {
                     return Err(unsupported(p, "a regular expression that is not a string"));
                 };
+                // GrowthBook answers false when `new RegExp` throws; a pattern edgeflag's
+                // `matches` refuses never holds here either.
+                if crate::regex::check(pattern).is_err() {
+                    return Ok(never);
+                }
                 if pattern.contains('\\') || pattern.contains("(?") {
                     self.approximate(
                         p,

@@ -134,7 +134,7 @@ pub(super) fn constraint(
             Some(p) => {
                 // Unleash's caseInsensitive on REGEX is the pattern's own `(?i)` flag.
                 let p = if ci { format!("(?i){p}") } else { p };
-                match super::regex::check(&p) {
+                match crate::regex::check(&p) {
                     Ok(()) => Term::Cond(Value::Object(cond("matches", json!([p]), inverted))),
                     Err(e) => invalid(
                         notes,
