@@ -77,6 +77,30 @@ impl Bucketing {
     }
 }
 
+/// What a rollout can compute from its salt once, at load: the FNV state after the salt for
+/// GrowthBook's hashVersion 2 (0, unused, for the others).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SaltState(u32);
+
+impl Bucketing {
+    /// The salt's share of the work, done once.
+    pub(crate) fn prepare(&self, salt: &str) -> SaltState {
+        SaltState(match self {
+            Bucketing::Fnv1aV2 => fnv1a32_utf16_parts(&[salt]),
+            _ => 0,
+        })
+    }
+
+    /// [`bucket`](Self::bucket) with the salt's state from [`prepare`](Self::prepare).
+    #[inline]
+    pub(crate) fn bucket_prepared(&self, salt: &str, state: SaltState, unit: &str) -> u32 {
+        match self {
+            Bucketing::Fnv1aV2 => growthbook_v2_after(state.0, unit),
+            _ => self.bucket(salt, unit),
+        }
+    }
+}
+
 /// MurmurHash3 x86_32 of `bytes` (Austin Appleby's reference `MurmurHash3_x86_32`).
 ///
 /// ```
@@ -125,7 +149,11 @@ const FNV_OFFSET: u32 = 2_166_136_261;
 const FNV_PRIME: u32 = 16_777_619;
 
 fn fnv1a32_utf16_parts(parts: &[&str]) -> u32 {
-    let mut h = FNV_OFFSET;
+    fnv1a32_utf16_extend(FNV_OFFSET, parts)
+}
+
+/// FNV-1a over the UTF-16 code units of `parts`, continuing from state `h`.
+fn fnv1a32_utf16_extend(mut h: u32, parts: &[&str]) -> u32 {
     for part in parts {
         // An ASCII byte is its own UTF-16 code unit: hash bytes until the first non-ASCII
         // one (a char boundary, as every byte before it is ASCII), and only the rest through
@@ -148,7 +176,13 @@ fn fnv1a32_utf16_parts(parts: &[&str]) -> u32 {
 /// hashVersion 2: the decimal digits of the first hash are ASCII, so their UTF-16 code units
 /// are their bytes; they are hashed from a stack buffer.
 fn growthbook_v2(salt: &str, unit: &str) -> u32 {
-    let first = fnv1a32_utf16_parts(&[salt, unit]);
+    growthbook_v2_after(fnv1a32_utf16_parts(&[salt]), unit)
+}
+
+/// hashVersion 2 from the state after the salt (the salt comes first, so a rollout hashes its
+/// salt once, when the snapshot loads).
+fn growthbook_v2_after(salt_state: u32, unit: &str) -> u32 {
+    let first = fnv1a32_utf16_extend(salt_state, &[unit]);
     let mut digits = [0u8; 10];
     let mut at = digits.len();
     let mut n = first;
@@ -197,6 +231,28 @@ fn murmur3_joined(salt: &str, sep: &[u8], unit: &str, seed: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_prepared_salt_gives_the_same_buckets() {
+        let kinds = [
+            Bucketing::Xxh3,
+            Bucketing::Murmur3 {
+                seed: 3,
+                buckets: 97,
+            },
+            Bucketing::Fnv1aV1,
+            Bucketing::Fnv1aV2,
+            Bucketing::Fractional { buckets: 7 },
+        ];
+        for b in kinds {
+            for salt in ["", "exp-1", "sälzchen 🧂"] {
+                let state = b.prepare(salt);
+                for unit in ["", "u", "user-12345", "ünït 🙂"] {
+                    assert_eq!(b.bucket_prepared(salt, state, unit), b.bucket(salt, unit));
+                }
+            }
+        }
+    }
 
     #[test]
     fn the_stack_and_streaming_paths_agree() {

@@ -29,7 +29,7 @@ pub(crate) fn pick(
             };
             let mut text = UnitText::new();
             let unit = text.of(value).unwrap_or_default();
-            let b = r.bucketing.bucket(&r.salt, unit);
+            let b = r.bucketing.bucket_prepared(&r.salt, r.salt_state, unit);
             // Ranges are cumulative and end at the bucket count, so a bucket always falls in
             // one; a gap (`None`) falls through.
             let v = r
@@ -68,7 +68,9 @@ fn unit_value<'a>(attrs: &'a Attrs<'_>, by: &UnitBy) -> Option<&'a Value> {
 pub(crate) fn in_bucket(t: &BucketTest, attrs: &Attrs<'_>) -> Option<bool> {
     let value = unit_value(attrs, &t.by)?;
     let mut text = UnitText::new();
-    let b = t.bucketing.bucket(&t.salt, text.of(value)?);
+    let b = t
+        .bucketing
+        .bucket_prepared(&t.salt, t.salt_state, text.of(value)?);
     Some(t.ranges.iter().any(|(start, end)| *start <= b && b < *end))
 }
 

@@ -144,6 +144,7 @@ pub(crate) fn in_bucket(
     let test = BucketTest {
         by,
         salt: salt.into(),
+        salt_state: bucketing.prepare(salt),
         bucketing,
         ranges: ranges.into_boxed_slice(),
     };

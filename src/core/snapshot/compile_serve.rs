@@ -193,6 +193,7 @@ fn rollout(
     Ok(Rollout {
         by,
         salt: salt.into(),
+        salt_state: kind.prepare(salt),
         bucketing: kind,
         fall_through,
         ranges: ranges.into_boxed_slice(),

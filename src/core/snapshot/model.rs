@@ -4,7 +4,7 @@
 
 use super::attrs::AttrId;
 use super::sets::{StrMap, StrSet};
-use crate::bucketing::Bucketing;
+use crate::bucketing::{Bucketing, SaltState};
 use crate::json::Value;
 use crate::operand::cidr::Cidr;
 use crate::operand::needle::Needle;
@@ -79,6 +79,8 @@ pub(crate) enum Serve {
 pub(crate) struct Rollout {
     pub(crate) by: UnitBy,
     pub(crate) salt: Box<str>,
+    /// The salt's share of the hash, computed at load.
+    pub(crate) salt_state: SaltState,
     pub(crate) bucketing: Bucketing,
     /// Whether a unit in a gap, or without any `by` attribute, continues with the next rule.
     pub(crate) fall_through: bool,
@@ -100,6 +102,8 @@ pub(crate) struct UnitBy {
 pub(crate) struct BucketTest {
     pub(crate) by: UnitBy,
     pub(crate) salt: Box<str>,
+    /// The salt's share of the hash, computed at load.
+    pub(crate) salt_state: SaltState,
     pub(crate) bucketing: Bucketing,
     pub(crate) ranges: Box<[(u32, u32)]>,
 }
