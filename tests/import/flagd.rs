@@ -324,3 +324,21 @@ fn malformed_files_name_the_path_and_what_was_expected() {
     let err = import(Vendor::Flagd, b"{\"flags\": ", &Options::default()).unwrap_err();
     assert!(err.message.starts_with("not JSON"), "{err}");
 }
+
+#[test]
+fn nested_ifs_over_ors_stay_bounded() {
+    // Each level's `or` has 40 alternatives; guards multiply through the nesting (40^4).
+    let mut t = json!("on");
+    for d in 0..4 {
+        let alts: Vec<Value> = (0..40)
+            .map(|i| json!({"==": [{"var": format!("a{d}")}, i.to_string()]}))
+            .collect();
+        t = json!({"if": [{"or": alts}, t, "off"]});
+    }
+    let doc = json!({"flags": {"f": {"state": "ENABLED", "variants": {"on": true, "off": false},
+        "defaultVariant": "off", "targeting": t}}});
+    let err = run(doc).unwrap_err();
+    // 40^3 rules already: the innermost `if` that passes the bound is named.
+    assert_eq!(err.path, "flags.f.targeting.if[1].if");
+    assert!(err.message.contains("more than 4096"), "{err}");
+}

@@ -23,6 +23,9 @@ use serde_json::Value;
 /// rule count would grow past what anyone reviews.
 const MAX_TERMS: usize = 64;
 
+/// At most this many (guard, outcome) decisions, i.e. edgeflag rules, per `if` chain.
+const MAX_DECISIONS: usize = 4096;
+
 /// What an entry answers.
 #[derive(Clone, Debug)]
 pub(crate) enum Outcome {
@@ -150,6 +153,15 @@ fn if_chain(cx: &mut Cx<'_>, args: &Value, p: &str) -> Result<Vec<Entry>, Import
     while let (Some(c), Some(then)) = (args.get(i), args.get(i + 1)) {
         let dnf = condition(cx, c, &path::index(p, i), false)?;
         let branch = decisions(cx, then, &path::index(p, i + 1))?;
+        // Guards multiply through nested `if`s (an `or` at every level): bound the rules a
+        // hostile file can make the import build.
+        let adds = dnf.len().saturating_mul(branch.len());
+        if out.len().saturating_add(adds) > MAX_DECISIONS {
+            return Err(ImportError::new(
+                p,
+                format!("targeting expands to more than {MAX_DECISIONS} edgeflag rules"),
+            ));
+        }
         for conj in dnf {
             for e in &branch {
                 let mut guard = conj.clone();

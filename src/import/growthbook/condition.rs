@@ -117,13 +117,25 @@ impl Translator<'_> {
                 }
                 Ok(dnf::one(Cond::new(attr, "in", values)))
             }
-            // `value * 1 === n`: numeric strings compare as numbers.
-            Value::Number(_) => {
+            // `value * 1 === n`: numeric strings compare as numbers, and the values JavaScript
+            // turns into 0 or 1 (null, false, true, "") match too.
+            Value::Number(n) => {
                 let mut c = Cond::new(attr, "in", vec![v.clone()]);
                 c.numeric_strings = true;
-                Ok(dnf::one(c))
+                let want = n.as_f64();
+                dnf::or(dnf::one(c), coerced_to_number(attr, |x| want == Some(x)))
+                    .ok_or_else(|| too_big(p))
             }
-            Value::Bool(_) => Ok(dnf::one(Cond::new(attr, "in", vec![v.clone()]))),
+            // `value !== null && !!value === b`: JavaScript truthiness, not equality.
+            Value::Bool(b) => {
+                let falsy = Cond::new(attr, "in", vec![json!(false), json!(0), json!("")]);
+                Ok(if *b {
+                    // Present (an empty list or an object is truthy too) and not falsy.
+                    vec![vec![Cond::new(attr, "exists", vec![]), falsy.negated()]]
+                } else {
+                    dnf::one(falsy)
+                })
+            }
             Value::Null => Ok(dnf::one(Cond::new(attr, "exists", vec![]).negated())),
             Value::Array(_) => Err(unsupported(
                 p,
@@ -169,23 +181,24 @@ impl Translator<'_> {
                         "a comparison with a non-number: GrowthBook compares strings alphabetically, edgeflag's lt/lte/gt/gte compare numbers only",
                     ));
                 };
-                // A missing attribute is `null`, which JavaScript compares as 0.
-                let missing = match op {
-                    "$lt" => 0.0 < n,
-                    "$lte" => 0.0 <= n,
-                    "$gt" => 0.0 > n,
-                    _ => 0.0 >= n,
-                };
                 let name = match op {
                     "$lt" => "lt",
                     "$lte" => "lte",
                     "$gt" => "gt",
                     _ => "gte",
                 };
+                // Numbers and numeric strings compare as numbers; other strings, lists and
+                // objects are NaN to JavaScript (never holds); null, false, true and "" are 0
+                // or 1.
                 let mut c = Cond::new(attr, name, vec![arg.clone()]);
                 c.numeric_strings = true;
-                c.when_missing = missing;
-                dnf::one(c)
+                let holds = |x: f64| match op {
+                    "$lt" => x < n,
+                    "$lte" => x <= n,
+                    "$gt" => x > n,
+                    _ => x >= n,
+                };
+                dnf::or(dnf::one(c), coerced_to_number(attr, holds)).ok_or_else(|| too_big(p))?
             }
             "$exists" => {
                 let c = Cond::new(attr, "exists", vec![]);
@@ -379,6 +392,28 @@ impl Translator<'_> {
         c.when_missing = missing;
         Ok(dnf::one(c))
     }
+}
+
+/// The alternative for the attribute values that are not numbers but that JavaScript turns
+/// into one (`null` and a missing attribute, `false`, `""` and an empty list are 0, `true` is
+/// 1), when `holds` says the coerced number satisfies the comparison: one condition, so that
+/// `$and`s of comparisons stay small.
+fn coerced_to_number(attr: &str, holds: impl Fn(f64) -> bool) -> Dnf {
+    let (zero, one) = (holds(0.0), holds(1.0));
+    let mut values = Vec::new();
+    if zero {
+        values.extend([json!(false), json!("")]);
+    }
+    if one {
+        values.push(json!(true));
+    }
+    if values.is_empty() {
+        return Vec::new();
+    }
+    let mut c = Cond::new(attr, "in", values);
+    // Missing, null and a list without scalars read as 0.
+    c.when_missing = zero;
+    dnf::one(c)
 }
 
 /// JavaScript truthiness of a JSON value.

@@ -112,7 +112,7 @@ fn namespaces_and_filters_become_in_bucket_conditions() {
 fn conditions_translate_with_the_v1_1_members() {
     let f = flag(
         json!({"features": {"f": {"defaultValue": false, "rules": [{"force": true, "condition": {
-            "country": {"$nin": ["US"]}, "age": {"$gt": -1}, "name": {"$ini": ["Bo"]},
+            "country": {"$nin": ["US"]}, "age": {"$gt": 1}, "name": {"$ini": ["Bo"]},
             "$or": [{"plan": "pro"}, {"seats": 3}]}}]}}}),
         "f",
     );
@@ -120,7 +120,10 @@ fn conditions_translate_with_the_v1_1_members() {
     assert_eq!(rules.len(), 2, "$or expands into one rule per alternative");
     let c = &rules[0]["conditions"];
     assert!(c.as_array().unwrap().contains(&json!({"attribute": "country", "op": "in", "values": ["US"], "negate": true, "whenMissing": true})));
-    assert!(c.as_array().unwrap().contains(&json!({"attribute": "age", "op": "gt", "values": [-1], "whenMissing": true, "numericStrings": true})));
+    assert!(c
+        .as_array()
+        .unwrap()
+        .contains(&json!({"attribute": "age", "op": "gt", "values": [1], "numericStrings": true})));
     assert!(c.as_array().unwrap().contains(
         &json!({"attribute": "name", "op": "in", "values": ["Bo"], "caseInsensitive": true})
     ));
