@@ -1,6 +1,7 @@
 //! Serving: a fixed variant, a weighted rollout, or a scheduled ramp (FORMAT.md §4, §7).
 
 use crate::bucket::{bucket, UnitText, BUCKETS};
+use crate::bucketing::Bucketing;
 use crate::context::Attrs;
 use crate::json::Value;
 use crate::snapshot::model::{BucketTest, Curve, Schedule, Serve, UnitBy, VariantIdx};
@@ -21,7 +22,7 @@ pub(crate) fn pick(
     match serve {
         Serve::Variant(v) => Ok(Some((*v, false))),
         Serve::Rollout(r) => {
-            let Some(value) = unit_value(attrs, &r.by) else {
+            let Some(value) = unit_value(attrs, &r.by, &r.bucketing) else {
                 return match r.fall_through {
                     true => Ok(None),
                     false => Err(MissingUnit(r.by.first)),
@@ -52,21 +53,23 @@ pub(crate) fn pick(
     }
 }
 
-/// The value of the first `by` attribute that is a unit (a string or a safe integer).
+/// The value of the first `by` attribute that is a unit (a string or a safe integer). Under a
+/// vendor's bucketing an empty string is no unit, as Unleash (`userId || sessionId`),
+/// GrowthBook (`if (!hashValue)`) and flagd read it (FORMAT.md §7); xxh3 keeps §5's rule.
 #[inline]
-fn unit_value<'a>(attrs: &'a Attrs<'_>, by: &UnitBy) -> Option<&'a Value> {
-    let first = attrs.get(by.first).filter(|v| UnitText::is_unit(v));
+fn unit_value<'a>(attrs: &'a Attrs<'_>, by: &UnitBy, bucketing: &Bucketing) -> Option<&'a Value> {
+    let vendor = !matches!(bucketing, Bucketing::Xxh3);
+    let is_unit = |v: &&Value| UnitText::is_unit(v) && !(vendor && v.as_str() == Some(""));
+    let first = attrs.get(by.first).filter(is_unit);
     if first.is_some() || by.rest.is_empty() {
         return first;
     }
-    by.rest
-        .iter()
-        .find_map(|id| attrs.get(*id).filter(|v| UnitText::is_unit(v)))
+    by.rest.iter().find_map(|id| attrs.get(*id).filter(is_unit))
 }
 
 /// `inBucket`: `Some(whether the unit's bucket is in a range)`, `None` without a unit.
 pub(crate) fn in_bucket(t: &BucketTest, attrs: &Attrs<'_>) -> Option<bool> {
-    let value = unit_value(attrs, &t.by)?;
+    let value = unit_value(attrs, &t.by, &t.bucketing)?;
     let mut text = UnitText::new();
     let b = t
         .bucketing

@@ -73,8 +73,10 @@ pub fn parse(bytes: &[u8], limits: &JsonLimits) -> Result<Value, Error> {
 /// attribute. The payload parser's own number reader decides, so a string compares as a
 /// number exactly when the same text in a payload would be that number.
 pub(crate) fn number_literal(text: &str) -> Option<f64> {
-    // Most strings that are not numbers fail here, before the parser (whose errors allocate).
-    if !matches!(text.as_bytes().first(), Some(b'-' | b'0'..=b'9')) {
+    // Text outside the grammar fails here, before the parser (whose errors allocate): the
+    // evaluation path stays allocation-free for "01", "1." or "-x" (only an out-of-range
+    // exponent such as "1e999" still reaches the parser's error).
+    if !json_number_grammar(text.as_bytes()) {
         return None;
     }
     let mut parser = Parser {
@@ -95,6 +97,39 @@ pub(crate) fn number_literal(text: &str) -> Option<f64> {
         Ok(Value::Number(n)) if parser.pos == text.len() => Some(n.as_f64()),
         _ => None,
     }
+}
+
+/// Whether `b` is exactly RFC 8259's `number`: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+fn json_number_grammar(b: &[u8]) -> bool {
+    let digits = |i: usize| {
+        b.get(i..)
+            .map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count())
+    };
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    match b.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => i += digits(i),
+        _ => return false,
+    }
+    if b.get(i) == Some(&b'.') {
+        let n = digits(i + 1);
+        if n == 0 {
+            return false;
+        }
+        i += 1 + n;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let n = digits(i);
+        if n == 0 {
+            return false;
+        }
+        i += n;
+    }
+    i == b.len()
 }
 
 /// Objects up to this many members are checked for duplicates by comparing each new key

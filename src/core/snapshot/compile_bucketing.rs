@@ -128,7 +128,9 @@ pub(crate) fn in_bucket(
     let mut ranges = Vec::with_capacity(values.len());
     for (i, pair) in values.iter().enumerate() {
         let ip = vp.index(i);
-        let (start, end) = match read::array(pair, &ip, 2)? {
+        // Not `read::array`'s length limit: a pair of three is a bad operand (it degrades
+        // its flag in a client), not a count limit (which refuses the snapshot).
+        let (start, end) = match read::array(pair, &ip, usize::MAX)? {
             [s, e] => (
                 read::integer(s, &ip.index(0), n)?,
                 read::integer(e, &ip.index(1), n)?,
