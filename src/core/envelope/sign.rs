@@ -151,7 +151,7 @@ pub fn sign_payload_multi(
     if let (needed, Some(path)) = crate::snapshot::required_schema_minor(&document) {
         if header.schema_minor() < needed {
             return Err(Error::Invalid {
-                path: path.into(),
+                path,
                 message: format!(
                     "a member of schema \"edgeflag/v1.{needed}\" in a payload that declares {:?}: declare \"schema\": \"edgeflag/v1.{needed}\" so that older readers do not ignore it",
                     &*header.schema
