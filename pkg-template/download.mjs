@@ -12,9 +12,15 @@ import { gzipSync } from "node:zlib";
  * (ed25519-dalek's `verify_strict` in place of the own verifier it replaced: 4,368 bytes
  * measured on the same tree), rounded up to 84,400; then by what analytics events cost (issue
  * #19: the batching, retrying, beacon-sending queue, track() and the `events` option: 1,720
- * bytes of JavaScript measured on the same tree), rounded up to 86,200.
+ * bytes of JavaScript measured on the same tree), rounded up to 86,200; then by what schema
+ * revision 1.1 costs (issue #21: per-flag degradation ~2,050, the newer-revision member walker
+ * ~1,340, Unicode case folding ~1,370, vendor bucketing and inBucket ~1,300 plus the hashes,
+ * the condition options' compile and evaluation ~3,700: +9,779 bytes of gzipped wasm, of which
+ * the shrink steps of the same issue won back 1,838 (binaryen 132 -Oz, one MurmurHash3 path, a
+ * table-driven walker, no target_features section)), measured 93,848, rounded up to 94,000.
+ * Issue #22 brings it back to 80 KB or below.
  */
-export const DOWNLOAD_BUDGET_BYTES = 86_200;
+export const DOWNLOAD_BUDGET_BYTES = 94_000;
 
 /** The most `edgeflag/react` may add to a download, gzipped (React itself not counted). */
 export const REACT_BUDGET_BYTES = 3_000;
