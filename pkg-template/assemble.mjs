@@ -90,7 +90,7 @@ if (!process.argv.includes("--no-build")) {
     process.exit(1);
   }
   const cargo = cargoSettings(process.argv.includes("--stable"));
-  // --no-opt: wasm-pack would download its own binaryen; the system one runs below.
+  // --no-opt: wasm-pack would download its own binaryen; binaryen 132 from npm runs below.
   for (const v of VARIANTS) {
     for (const target of ["web", "nodejs"]) {
       run("wasm-pack", ["build", crate, "--target", target, "--profile", "wasm", "--no-opt", "--no-pack",
