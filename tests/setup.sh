@@ -63,6 +63,19 @@ ensure_node() {
   command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || ensure_apt nodejs npm
 }
 
+# The vendors' own npm libraries (tests/bench/node: @growthbook/growthbook,
+# @openfeature/flagd-core), which the benchmarks compare with and the flagd import test checks
+# against; `npm ci` only when missing or outdated.
+ensure_vendor_libraries() {
+  ensure_node || return 1
+  (
+    cd "$(dirname "${BASH_SOURCE[0]}")/bench/node" || exit 1
+    if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+      npm ci --ignore-scripts --no-audit --no-fund
+    fi
+  )
+}
+
 # The nightly toolchain and cargo-fuzz, for the bounded fuzzing runs.
 ensure_fuzz() {
   rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal || return 1
