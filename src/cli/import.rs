@@ -21,6 +21,20 @@ const VALIDITY_MS: i64 = 7 * 24 * 3_600_000;
 pub(crate) fn run(args: &ImportArgs) -> CliResult {
     let vendor = Vendor::from_name(&args.from)
         .ok_or_else(|| Failure::usage("--from", "expected unleash, growthbook or flagd"))?;
+    // Checked here, as the options they are: the strict load below would refuse them too,
+    // but as the file's fault (exit 1).
+    let longest = Limits::default().max_string_bytes;
+    for (option, value) in [
+        ("--owner", &args.owner),
+        ("--environment", &args.environment),
+    ] {
+        if value.is_empty() || value.len() > longest {
+            return Err(Failure::usage(
+                option,
+                format!("expected a non-empty name of at most {longest} bytes"),
+            ));
+        }
+    }
     let bytes = read_file(&args.file)?;
     let file = args.file.display();
     let opts = Options {

@@ -12,8 +12,8 @@
 //! | `state: DISABLED` | `enabled: false`, offVariant = defaultVariant (lossy: flagd answers the caller's default) |
 //! | `defaultVariant` | `offVariant` and the final `defaultServe` (none: the first variant, lossy) |
 //! | `if [c1, t1, c2, t2, ..., else]` | rules in order; the else (or null) is `defaultServe` |
-//! | `and` / `or` / `!` / `!!` | conditions of one rule / one rule per alternative / pushed to the comparisons (De Morgan) |
-//! | `==` `!=` (loose) | `in` [v] with `numericStrings` for a number; `!=` negated with `whenMissing: true` |
+//! | `and` / `or` / `!` / `!!` | conditions of one rule / one rule per alternative / pushed to the comparisons (De Morgan); an empty `and` or `or` is null (never holds); `!` reads its first argument |
+//! | `==` `!=` (loose) | `in` [v] with `numericStrings` for a number; `!=` negated with `whenMissing: true`; a missing attribute equals 0 and false (json-logic-engine's `null == 0`) |
 //! | `===` `!==` | `in` [v] (negated) |
 //! | `x == null` | `exists` negated |
 //! | `in` [var, [list]] / [string, var] | `in` list / `contains` |
@@ -22,7 +22,7 @@
 //! | `sem_ver` `=` `!=` `<` `<=` `>` `>=` | `semverEq` (negated) / `semverLt`... (the constant normalised as flagd reads it) |
 //! | `sem_ver` `^` / `~` | `semverGte M.0.0-0` and `semverLt (M+1).0.0-0` / the same per minor |
 //! | `fractional` | rollout `{"by": "targetingKey", "salt": FLAG, "bucketing": {"hash": "fractional", "buckets": SUM}}`; a variant in several separate ranges: `inBucket` rules |
-//! | `fractional` with `{"var": x}` / `cat` of `$flagd.flagKey` and `{"var": x}` | `by: x`, salt `""` / salt FLAG |
+//! | `fractional` with `{"var": x}` / `cat` of `$flagd.flagKey` and `{"var": x}` | `by: x`, salt `""` / salt FLAG; an empty x (and under `cat` a missing one, hashed as "null") served the variant flagd hashes it to, computed at import |
 //! | `$ref` | the `$evaluators` entry, expanded (a cycle is an error) |
 //! | `var` `$flagd.flagKey` | the flag key, compared at import |
 //! | `var` `$flagd.timestamp`, nested names, computed operands, other operators | lossy: the condition never holds |
@@ -31,7 +31,10 @@
 //! version leniently (`v1.2.3`, `1.2`), edgeflag strictly; JavaScript's `==` between a string
 //! constant and a number attribute (`"12" == 12`) holds, edgeflag's `in` does not; a
 //! non-string bucketing attribute is an error (the default variant) in flagd-core, a unit in
-//! edgeflag.
+//! edgeflag (a boolean one: an error, the caller's default); under `cat` flagd hashes any
+//! value's string form, edgeflag numbers and strings only; JavaScript's number coercion of
+//! a string attribute (`" 12 "`, `""` as 0, `"0x10"`) and of booleans (`true` as 1) in
+//! `==` and `<`... goes further than edgeflag's `numericStrings`.
 
 mod atom;
 mod document;
@@ -42,6 +45,7 @@ mod version;
 
 use crate::{Import, ImportError, Note, Options};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 /// Imports a flagd document.
 pub(crate) fn import(doc: &Value, opts: &Options) -> Result<Import, ImportError> {
@@ -77,9 +81,31 @@ pub(crate) struct Cx<'a> {
     pub(crate) notes: &'a mut Vec<Note>,
     /// `$ref` expansions in progress (a cycle guard).
     pub(crate) refs: Vec<String>,
+    /// JsonLogic nodes translated so far in the whole document, each `$ref` expansion
+    /// counted again (see [`MAX_STEPS`]).
+    pub(crate) steps: &'a mut usize,
+    /// The conditions `$ref`s named so far translate to, by name and negation.
+    pub(crate) conditions: HashMap<(String, bool), logic::Dnf>,
 }
 
+/// At most this many JsonLogic nodes are translated per document (each `$ref` expansion
+/// counted again), so that no file makes the import run without bound: the admin API
+/// imports what any reader posts. (`$ref`s in conditions are translated once per flag.)
+const MAX_STEPS: usize = 4_000_000;
+
 impl Cx<'_> {
+    /// Counts one translated node at `path`; past [`MAX_STEPS`], the import is refused.
+    pub(crate) fn step(&mut self, path: &str) -> Result<(), ImportError> {
+        *self.steps += 1;
+        if *self.steps > MAX_STEPS {
+            return Err(ImportError::new(
+                path,
+                format!("targeting expands to more than {MAX_STEPS} JsonLogic operations (through $ref)"),
+            ));
+        }
+        Ok(())
+    }
+
     /// Records that what is at `path` may answer differently after the import.
     pub(crate) fn lossy(&mut self, path: &str, message: impl Into<String>) {
         self.notes.push(Note {

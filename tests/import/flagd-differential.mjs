@@ -47,6 +47,9 @@ const config = {
       targeting: { if: [{ "<": [{ var: "age" }, 30] }, "on", { "!=": [{ var: "country" }, "DE"] }, "on", "off"] } },
     contains: { state: "ENABLED", variants: bool, defaultVariant: "off",
       targeting: { if: [{ $ref: "faas" }, "on", "off"] } },
+    // json-logic-engine's own rules: a missing attribute equals 0, `{"and": []}` is null.
+    zero: { state: "ENABLED", variants: bool, defaultVariant: "off",
+      targeting: { if: [{ and: [] }, "on", { "==": [{ var: "age" }, 0] }, "on", { "!": [{ "!=": [{ var: "age" }, false] }, 1] }, "on", "off"] } },
   },
   $evaluators: { faas: { in: ["@faas.com", { var: "email" }] } },
 };
@@ -60,7 +63,7 @@ const contexts = [];
 for (let i = 0; i < Number(count); i++) {
   const c = {};
   if (rand(10) > 0) c.targetingKey = `user-${i}-${rand(100000)}`;
-  if (rand(3) > 0) c.email = pick(["admin@x.io", `u${i}@faas.com`, `u${i}@example.com`, "x"]);
+  if (rand(3) > 0) c.email = pick(["admin@x.io", `u${i}@faas.com`, `u${i}@example.com`, "x", ""]);
   if (rand(2)) c.org = `org-${rand(500)}`;
   if (rand(3) > 0) c.country = pick(["DE", "AT", "FR", "US"]);
   if (rand(3) > 0) c.age = pick([rand(80), String(rand(80))]);

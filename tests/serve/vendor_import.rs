@@ -134,3 +134,81 @@ fn an_imported_fractional_flag_is_published_with_flagds_bucketing() {
         json!({"hash": "fractional", "buckets": 4})
     );
 }
+
+/// A flagd flag of 1,001 rules: the importer writes it, clients refuse it (at most 1,000
+/// rules per flag).
+fn too_many_rules() -> String {
+    let mut chain: Vec<Json> = Vec::new();
+    for i in 0..1001 {
+        chain.push(json!({"==": [{"var": "n"}, format!("v{i}")]}));
+        chain.push(json!("on"));
+    }
+    chain.push(json!("off"));
+    json!({"flags": {"huge": {"state": "ENABLED", "variants": {"on": true, "off": false},
+        "defaultVariant": "off", "targeting": {"if": chain}}}})
+    .to_string()
+}
+
+#[test]
+fn an_import_clients_would_refuse_is_a_422_in_the_dry_run_too_and_changes_nothing() {
+    let server = Server::start(&["--admin-token", TOKEN]);
+    let before = server.served_version();
+    let audited = server.audit("").len();
+    let file = too_many_rules();
+    for query in ["?from=flagd", "?from=flagd&dryRun=false"] {
+        let (status, answer) = import(&server, query, &file);
+        assert_eq!(status, 422, "{query}: {answer}");
+        assert_eq!(answer["error"], "invalid_flags", "{answer}");
+        assert!(
+            answer["message"].as_str().unwrap().contains("huge"),
+            "{answer}"
+        );
+    }
+    assert_eq!(server.served_version(), before);
+    assert_eq!(server.audit("").len(), audited, "nothing audited");
+    // A stale base is a 409 in the dry run as well.
+    let (status, _) = import(&server, "?from=flagd&dryRun=false", FLAGD);
+    assert_eq!(status, 200);
+    let (status, stale) = import(&server, &format!("?from=flagd&base={before}"), FLAGD);
+    assert_eq!(status, 409, "{stale}");
+}
+
+#[test]
+fn a_reader_diffs_an_import_and_only_an_editor_applies_it() {
+    let scratch = super::support::Scratch::new("vendor-import-roles");
+    let state = scratch.s("state");
+    let token = |name: &str, role: &str| {
+        let (code, stdout, stderr) = super::support::edgeflag(&[
+            "serve", "token", "create", "--name", name, "--role", role, "--state", &state,
+        ]);
+        assert_eq!(code, Some(0), "{stderr}");
+        stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("token "))
+            .unwrap()
+            .to_owned()
+    };
+    let reader = token("viewer", "reader");
+    let editor = token("writer", "editor");
+    let server = Server::start(&["--state", &state]);
+    let before = server.served_version();
+    let path = |q: &str| format!("/admin/environments/production/import{q}");
+    let as_ = |t: &str, q: &str| server.admin_as(t, "POST", &path(q), &[], Some(FLAGD));
+    assert_eq!(as_(&reader, "?from=flagd").status, 200);
+    assert_eq!(as_(&reader, "?from=flagd&dryRun=false").status, 403);
+    assert_eq!(server.served_version(), before);
+    let missing = as_(&editor, "");
+    assert_eq!(
+        (missing.status, &missing.json()["field"]),
+        (400, &json!("from"))
+    );
+    let applied = as_(&editor, "?from=flagd&dryRun=false");
+    assert_eq!(applied.status, 200, "{}", applied.text());
+    assert_eq!(applied.json()["applied"], true);
+    let audit = server.admin_as(&editor, "GET", "/admin/audit?limit=1", &[], None);
+    assert_eq!(audit.json()[0]["token"], "writer", "{}", audit.text());
+    // Over the admin body limit (1 MiB): refused before it is read as a vendor file.
+    let big = format!("{{\"flags\": {{}}, \"pad\": \"{}\"}}", "x".repeat(1 << 20));
+    let r = server.admin_as(&editor, "POST", &path("?from=flagd"), &[], Some(&big));
+    assert_eq!(r.status, 413, "{}", r.text());
+}

@@ -19,6 +19,8 @@ pub(crate) enum Atomic {
     Const(bool),
     /// Edgeflag conditions, all of which must hold.
     Conds(Vec<Value>),
+    /// Edgeflag conditions, any of which must hold.
+    Any(Vec<Value>),
 }
 
 /// One side of a comparison.
@@ -203,6 +205,8 @@ pub(crate) fn negate_if(a: Atomic, negate: bool) -> Dnf {
         }
         (Atomic::Conds(c), false) => vec![c],
         (Atomic::Conds(c), true) => c.iter().map(|x| vec![negated(x)]).collect(),
+        (Atomic::Any(c), false) => c.into_iter().map(|x| vec![x]).collect(),
+        (Atomic::Any(c), true) => vec![c.iter().map(negated).collect()],
     }
 }
 
@@ -234,10 +238,23 @@ fn equality(op: &str, o: &[Operand]) -> Option<Atomic> {
         }
         _ => return None,
     };
+    // json-logic-engine (flagd-core's) reads a missing attribute (null) as equal to 0 and
+    // false under `==` (its compareCheck), unlike JavaScript's own `null == 0`: `x == 0` is
+    // `x in [0]` or x missing (not `whenMissing`, which would also take a value of another
+    // type), and `x != 0` both negated.
+    if loose && !value.is_string() && loose_eq(&Value::Null, value) == Some(true) {
+        let missing = cond(attr, "exists", vec![], true, false);
+        return Some(if negate {
+            Atomic::Conds(vec![c, negated(&missing)])
+        } else {
+            Atomic::Any(vec![c, missing])
+        });
+    }
     Some(Atomic::Conds(vec![c]))
 }
 
-/// JavaScript's `==` on JSON primitives (`None`: arrays and objects).
+/// json-logic-engine's `==` on JSON primitives (`None`: arrays and objects): JavaScript's,
+/// except that null equals 0 and false.
 fn loose_eq(a: &Value, b: &Value) -> Option<bool> {
     let num = |v: &Value| -> Option<f64> {
         match v {
@@ -250,6 +267,11 @@ fn loose_eq(a: &Value, b: &Value) -> Option<bool> {
     };
     match (a, b) {
         (Value::Null, Value::Null) => Some(true),
+        (Value::Null, Value::Number(_) | Value::Bool(_))
+        | (Value::Number(_) | Value::Bool(_), Value::Null) => {
+            let other = if a.is_null() { b } else { a };
+            Some(num(other) == Some(0.0))
+        }
         (Value::Null, _) | (_, Value::Null) => Some(false),
         (Value::String(x), Value::String(y)) => Some(x == y),
         (Value::Array(_) | Value::Object(_), _) | (_, Value::Array(_) | Value::Object(_)) => None,
@@ -394,7 +416,11 @@ mod tests {
         assert_eq!(loose_eq(&json!("12"), &json!(12)), Some(true));
         assert_eq!(loose_eq(&json!(""), &json!(0)), Some(true));
         assert_eq!(loose_eq(&json!(true), &json!(1)), Some(true));
-        assert_eq!(loose_eq(&json!(null), &json!(0)), Some(false));
+        // json-logic-engine's compareCheck: null == 0 and null == false hold.
+        assert_eq!(loose_eq(&json!(null), &json!(0)), Some(true));
+        assert_eq!(loose_eq(&json!(false), &json!(null)), Some(true));
+        assert_eq!(loose_eq(&json!(null), &json!(1)), Some(false));
+        assert_eq!(loose_eq(&json!(null), &json!("")), Some(false));
         assert_eq!(loose_eq(&json!("a"), &json!("b")), Some(false));
         assert_eq!(loose_eq(&json!([1]), &json!(1)), None);
     }

@@ -5,6 +5,7 @@ use super::path;
 use super::Cx;
 use crate::{ImportError, Note};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 /// Members of a flag that are imported (anything else is noted and ignored).
 const FLAG_MEMBERS: [&str; 5] = [
@@ -56,9 +57,10 @@ pub(crate) fn flags(doc: &Value, notes: &mut Vec<Note>) -> Result<Map<String, Va
         }
     }
     let mut out = Map::new();
+    let mut steps = 0;
     for (key, flag) in flags {
         let p = path::key("flags", key);
-        let converted = one(key, flag, evaluators, notes, &p)?;
+        let converted = one(key, flag, evaluators, notes, &mut steps, &p)?;
         out.insert(key.clone(), converted);
     }
     Ok(out)
@@ -78,6 +80,7 @@ fn one(
     flag: &Value,
     evaluators: Option<&Map<String, Value>>,
     notes: &mut Vec<Note>,
+    steps: &mut usize,
     p: &str,
 ) -> Result<Value, ImportError> {
     let Some(m) = flag.as_object() else {
@@ -129,6 +132,8 @@ fn one(
         default_variant,
         notes,
         refs: Vec::new(),
+        steps,
+        conditions: HashMap::new(),
     };
     // flagd answers the caller's default where there is no default variant; edgeflag always
     // serves a variant, so the first one stands in.

@@ -5,14 +5,18 @@
 //! `{"cat": [{"var": "$flagd.flagKey"}, {"var": x}]}` hashes flag key + x (salt = the flag
 //! key). Weights are kept as they are (`buckets` = their sum), so every unit keeps its
 //! bucket. Where flagd answers null (no bucketing value: a missing or empty targetingKey, a
-//! missing bucketing attribute) it serves the default variant; rules in front of the
-//! rollout do the same in edgeflag.
+//! missing `{"var": x}`) it serves the default variant; rules in front of the rollout do the
+//! same in edgeflag. Where flagd hashes a string that does not depend on the unit (an empty
+//! x; a missing x under `cat`, which writes it as "null"), the importer computes the variant
+//! that string lands on and serves it by a rule in front, since edgeflag buckets no empty
+//! or missing unit.
 
 use super::atom::cond;
 use super::logic::{Entry, Outcome};
 use super::path;
 use super::Cx;
 use crate::ImportError;
+use edgeflag::bucketing::Bucketing;
 use serde_json::{json, Value};
 
 /// flagd refuses weights that sum past `i32::MAX`.
@@ -42,7 +46,10 @@ pub(crate) fn decisions(cx: &mut Cx<'_>, args: &Value, p: &str) -> Result<Vec<En
     let Some(weights) = weights(cx, buckets, offset, p)? else {
         return Ok(default());
     };
-    let total: u64 = weights.iter().map(|(_, w)| w).sum();
+    // Saturating: weights past 2^64 in total are over the limit all the same.
+    let total: u64 = weights
+        .iter()
+        .fold(0u64, |sum, (_, w)| sum.saturating_add(*w));
     if total == 0 || total > MAX_TOTAL {
         cx.ignored(
             p,
@@ -56,22 +63,28 @@ pub(crate) fn decisions(cx: &mut Cx<'_>, args: &Value, p: &str) -> Result<Vec<En
         Unit::FlagKeyAnd(x) => (x.clone(), cx.flag.to_owned()),
     };
     let bucketing = json!({ "hash": "fractional", "buckets": total });
-    // Units flagd cannot bucket get the default variant (flagd answers null).
-    let mut out = vec![Entry {
-        guard: vec![cond(&by, "exists", vec![], true, false)],
-        outcome: Outcome::Default,
-    }];
-    match unit {
-        Unit::TargetingKey => out.push(Entry {
+    // What flagd answers for a context without the unit, and for an empty one (which
+    // edgeflag cannot bucket): the default variant where flagd answers null, else the
+    // variant of the one string flagd then hashes, decided here.
+    let fixed = |unit: &str| Outcome::Variant(pick(&weights, total, &salt, unit));
+    let (missing, empty) = match unit {
+        // `!targetingKey`: null.
+        Unit::TargetingKey => (Outcome::Default, Outcome::Default),
+        // A missing var is not a string: null; "" is hashed.
+        Unit::Var(_) => (Outcome::Default, fixed("")),
+        // `cat` writes a missing var as "null".
+        Unit::FlagKeyAnd(_) => (fixed("null"), fixed("")),
+    };
+    let mut out = vec![
+        Entry {
+            guard: vec![cond(&by, "exists", vec![], true, false)],
+            outcome: missing,
+        },
+        Entry {
             guard: vec![cond(&by, "in", vec!["".into()], false, false)],
-            outcome: Outcome::Default,
-        }),
-        Unit::FlagKeyAnd(_) => cx.lossy(
-            p,
-            format!("a context without \"{by}\": flagd buckets the flag key alone, edgeflag serves the default variant"),
-        ),
-        Unit::Var(_) => {}
-    }
+            outcome: empty,
+        },
+    ];
     out.extend(split(&by, &salt, &bucketing, weights));
     Ok(out)
 }
@@ -182,11 +195,27 @@ fn weights(
             continue;
         }
         match out.last_mut() {
-            Some((last, w)) if *last == name => *w += weight,
+            Some((last, w)) if *last == name => *w = w.saturating_add(weight),
             _ => out.push((name, weight)),
         }
     }
     Ok(Some(out))
+}
+
+/// The variant flagd's `fractional` picks for the string `salt + unit`, decided at import
+/// (`weights`: positive, summing to `total`, at most `i32::MAX`).
+fn pick(weights: &[(String, u64)], total: u64, salt: &str, unit: &str) -> String {
+    let buckets = u32::try_from(total).unwrap_or(u32::MAX);
+    let bucket = u64::from(Bucketing::Fractional { buckets }.bucket(salt, unit));
+    let mut sum = 0u64;
+    for (name, w) in weights {
+        sum = sum.saturating_add(*w);
+        if sum > bucket {
+            return name.clone();
+        }
+    }
+    // Unreachable: the bucket is below the total.
+    weights.last().map(|(n, _)| n.clone()).unwrap_or_default()
 }
 
 /// The entries that serve each unit its variant: one rollout, or, when a variant holds

@@ -23,6 +23,11 @@ use serde_json::Value;
 /// rule count would grow past what anyone reviews.
 const MAX_TERMS: usize = 64;
 
+/// More comparisons than this in one conjunction are not imported (noted as lossy): no
+/// client loads a rule of more than 100 conditions, and `$ref`s that AND one another would
+/// otherwise build conjunctions of millions.
+const MAX_CONDITIONS: usize = 100;
+
 /// At most this many (guard, outcome) decisions, i.e. edgeflag rules, per `if` chain.
 const MAX_DECISIONS: usize = 4096;
 
@@ -62,6 +67,7 @@ pub(crate) type Dnf = Vec<Vec<Value>>;
 
 /// The decision list of the targeting expression `t` at `p` (total).
 pub(crate) fn decisions(cx: &mut Cx<'_>, t: &Value, p: &str) -> Result<Vec<Entry>, ImportError> {
+    cx.step(p)?;
     match t {
         Value::Null => Ok(vec![Entry::always(Outcome::Default)]),
         Value::String(s) => Ok(vec![Entry::always(variant(cx, s, p))]),
@@ -190,6 +196,7 @@ pub(crate) fn condition(
     p: &str,
     negated: bool,
 ) -> Result<Dnf, ImportError> {
+    cx.step(p)?;
     let always = |holds: bool| {
         if holds != negated {
             vec![vec![]]
@@ -217,6 +224,11 @@ pub(crate) fn condition(
             let Some(list) = args.as_array() else {
                 return Err(ImportError::new(ap, "expected an array of conditions"));
             };
+            if list.is_empty() {
+                // json-logic-engine answers null for `{"and": []}` as for `{"or": []}`:
+                // falsy, whereas the empty conjunction below would always hold.
+                return Ok(always(false));
+            }
             // Under negation `and` becomes `or` and back (De Morgan).
             let conjunctive = (op == "and") != negated;
             let mut acc: Dnf = if conjunctive { vec![vec![]] } else { vec![] };
@@ -231,21 +243,34 @@ pub(crate) fn condition(
                     cx.lossy(&ap, format!("more than {MAX_TERMS} alternatives: not imported, the condition never holds"));
                     return Ok(vec![]);
                 }
+                if acc.iter().any(|conj| conj.len() > MAX_CONDITIONS) {
+                    cx.lossy(&ap, format!("more than {MAX_CONDITIONS} comparisons in one conjunction (clients load at most 100 per rule): not imported, the condition never holds"));
+                    return Ok(vec![]);
+                }
             }
             Ok(acc)
         }
         "!" | "!!" => {
+            // JsonLogic negates the first argument and ignores the rest (`{"!": []}` is
+            // `!null`, true).
             let inner = match args {
-                Value::Array(a) if a.len() == 1 => a.first().unwrap_or(&Value::Null),
-                Value::Array(_) => return Err(ImportError::new(ap, "expected one argument")),
+                Value::Array(a) => a.first().unwrap_or(&Value::Null),
                 other => other,
             };
             let flip = op == "!";
             condition(cx, inner, &path::index(&ap, 0), negated != flip)
         }
         "$ref" => {
+            // Translated once per flag and polarity: `$ref`s that name one another twice per
+            // level would otherwise take exponential time (and note each problem as often).
+            let key = (args.as_str().unwrap_or_default().to_owned(), negated);
+            if let Some(done) = cx.conditions.get(&key) {
+                return Ok(done.clone());
+            }
             let (resolved, rp) = cx.evaluator(args, &ap)?;
-            with_ref(cx, args, |cx| condition(cx, &resolved, &rp, negated))
+            let dnf = with_ref(cx, args, |cx| condition(cx, &resolved, &rp, negated))?;
+            cx.conditions.insert(key, dnf.clone());
+            Ok(dnf)
         }
         _ => match atom::atom(cx, op, args, &ap)? {
             Some(conds) => Ok(atom::negate_if(conds, negated)),
@@ -260,7 +285,12 @@ fn product(a: Dnf, b: Dnf) -> Dnf {
     for x in &a {
         for y in &b {
             let mut conj = x.clone();
-            conj.extend(y.iter().cloned());
+            // `c and c` is `c`: a condition reached twice (through `$ref`s) is kept once.
+            for c in y {
+                if !conj.contains(c) {
+                    conj.push(c.clone());
+                }
+            }
             out.push(conj);
         }
     }

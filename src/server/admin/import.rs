@@ -4,7 +4,8 @@
 //! By default (`dryRun=true`) it answers the diff against the environment, flag by flag
 //! (`added`, `changed`, `unchanged`, with the changes), the segments likewise, the flags the
 //! environment has that the file does not (`notImported`: left alone), the importer's notes,
-//! and `base`, the version the diff was made against; nothing changes. With `dryRun=false`
+//! and `base`, the version the diff was made against; nothing changes, but the change is
+//! checked as applying it would be (422, 409 with a stale `base`). With `dryRun=false`
 //! the imported flags and segments replace the environment's of the same keys, as one new
 //! signed version, audited as `import` (one entry per definition that changed); with `base`,
 //! an environment that has moved on answers 409 and nothing changes. A malformed file is a
@@ -78,7 +79,8 @@ pub(crate) async fn import(
     };
     let (flags, segments) = match definitions(&imported) {
         Ok(d) => d,
-        Err(m) => return error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &m, None),
+        // Past the JSON limits clients load with (the import can be larger than the file).
+        Err(m) => return error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_flags", &m, None),
     };
     let (current, version) = match current(&app, &env).await {
         Ok(c) => c,
@@ -116,9 +118,6 @@ pub(crate) async fn import(
         ),
         ("applied".into(), Value::Bool(false)),
     ];
-    if dry_run {
-        return json(StatusCode::OK, &Value::Object(answer));
-    }
     let edit = Edit::Import { flags, segments };
     let request = Request {
         edit: &edit,
@@ -128,7 +127,10 @@ pub(crate) async fn import(
             token: Some(&who.name),
         },
         now: now_ms(),
-        dry_run: false,
+        // A dry run is checked as the change would be (422 for a result clients would
+        // refuse, 409 for a stale `base`) and then rolled back: the diff never promises an
+        // import that applying it refuses.
+        dry_run,
         base: base.map(|target| Base {
             target,
             source: None,
@@ -137,6 +139,7 @@ pub(crate) async fn import(
         decision: None,
     };
     match app.change(&env, request).await {
+        Ok(_) if dry_run => json(StatusCode::OK, &Value::Object(answer)),
         Ok(outcome) => {
             for (key, value) in answer.iter_mut() {
                 if &**key == "applied" {
