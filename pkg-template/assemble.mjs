@@ -172,5 +172,6 @@ console.log(`    wasm-bindgen   ${kib(gz(["web/edgeflag.js"]))} (web/edgeflag.js
 console.log(`    edgeflag       ${kib(gz(ours))} (${ours.join(", ")})`);
 console.log(`  + openfeature.js ${kib(gz(["openfeature.js"]))}`);
 console.log(`  events sender (once a client queues an event): JS ${kib(gz(["events.js"]))} (events.js)`);
+console.log(`  stream reader (once a client streams): JS ${kib(gz(["stream.js"]))} (stream.js)`);
 console.log(`  companion (only for snapshots using "matches"): wasm ${kib(gz(["web-regex/edgeflag_bg.wasm"]))}` +
   ` (${kib(statSync(join(out, "web-regex", "edgeflag_bg.wasm")).size)} raw), JS ${kib(gz(["regex.js", "web-regex/edgeflag.js"]))}`);

@@ -20,10 +20,11 @@ import { gzipSync } from "node:zlib";
  * table-driven walker, no target_features section)), measured 93,848, rounded up to 94,000;
  * then lowered by issue #22, which brings it back to 80 KB or below: the events sender (batches,
  * retries, the beacon: events.js, 1,030 bytes gzipped) became a chunk loaded when a client
- * queues its first event (-461 bytes of the core entry's JavaScript), measured 93,387, rounded
- * up to 93,400.
+ * queues its first event (-461 bytes of the core entry's JavaScript), and the Server-Sent Events
+ * reader (stream.js, 699 bytes) a chunk loaded when a client connects a stream (-415 bytes);
+ * measured 92,972, rounded up to 93,000.
  */
-export const DOWNLOAD_BUDGET_BYTES = 93_400;
+export const DOWNLOAD_BUDGET_BYTES = 93_000;
 
 /** The most `edgeflag/react` may add to a download, gzipped (React itself not counted). */
 export const REACT_BUDGET_BYTES = 3_000;
