@@ -162,7 +162,7 @@ if (!process.argv.includes("--no-minify")) {
 for (const f of ["package.json", "README.md"]) copyFileSync(join(template, f), join(out, f));
 
 // What a browser downloads: the entry, the modules it imports, the glue and the wasm.
-const ours = ["index.js", "api.js", "client.js", "options.js", "sync.js", "transport.js", "error.js"];
+const ours = ["index.js", "api.js", "client.js", "options.js", "sync.js", "transport.js", "error.js", "overrides.js", "event-queue.js"];
 const gz = (files) => gzipSync(Buffer.concat(files.map((f) => readFileSync(join(out, f)))), { level: 9 }).length;
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 console.log(`\npkg/ assembled in ${out}; gzipped sizes of what a browser loads:`);
@@ -171,5 +171,7 @@ console.log(`  JS, all          ${kib(gz([...ours, "web/edgeflag.js"]))}`);
 console.log(`    wasm-bindgen   ${kib(gz(["web/edgeflag.js"]))} (web/edgeflag.js)`);
 console.log(`    edgeflag       ${kib(gz(ours))} (${ours.join(", ")})`);
 console.log(`  + openfeature.js ${kib(gz(["openfeature.js"]))}`);
+console.log(`  events sender (once a client queues an event): JS ${kib(gz(["events.js"]))} (events.js)`);
+console.log(`  stream reader (once a client streams): JS ${kib(gz(["stream.js"]))} (stream.js)`);
 console.log(`  companion (only for snapshots using "matches"): wasm ${kib(gz(["web-regex/edgeflag_bg.wasm"]))}` +
   ` (${kib(statSync(join(out, "web-regex", "edgeflag_bg.wasm")).size)} raw), JS ${kib(gz(["regex.js", "web-regex/edgeflag.js"]))}`);

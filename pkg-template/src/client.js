@@ -1,9 +1,10 @@
 // The client applications use: evaluation (delegated to the wasm core, contexts compiled once
 // per object), forced values, exposures, events and ready(). Keeping the snapshot fresh is
-// sync.js's job, sending analytics events events.js's. No flag is evaluated in JavaScript.
+// sync.js's job, queueing analytics events event-queue.js's (sending them is events.js's, a
+// module loaded on demand). No flag is evaluated in JavaScript.
 
 import { EdgeflagError } from "./error.js";
-import { events, zeroStats } from "./events.js";
+import { events, zeroStats } from "./event-queue.js";
 import { checkOptions, evaluatorOptions } from "./options.js";
 import { overrideAs, readOverrides } from "./overrides.js";
 import { report, Sync } from "./sync.js";
@@ -59,7 +60,7 @@ export class EdgeflagClient {
   // already exposed, a fast path in front of #exposed (whose key is a string built per
   // evaluation) for a context object evaluated again. On the context itself, which evaluation
   // has just read: a WeakMap lookup costs a cache miss. Nothing kept per context is made by a
-  // literal (see Exposure in events.js).
+  // literal (see Exposure in event-queue.js).
   #unit = Symbol("edgeflag.unit");
   #seen = Symbol("edgeflag.exposed");
   #sync;
@@ -403,7 +404,7 @@ export class EdgeflagClient {
     this.#exposed.add(id);
     const { version } = this.#snapshot();
     if (this.#o.onExposure) {
-      // Not an object literal: applications keep exposures (see Exposure in events.js).
+      // Not an object literal: applications keep exposures (see Exposure in event-queue.js).
       const e = new Object();
       e.flag = key;
       e.variant = d.variant;

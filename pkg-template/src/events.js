@@ -1,62 +1,27 @@
-// Analytics events of a client (the events contract, browser -> worker): exposures and
-// `track()` calls, queued in a bounded array and POSTed as `{ batch, events }` to the edge
-// worker: on an interval, when a batch is full, on flush() and close(), and with
-// navigator.sendBeacon when the page is hidden. Evaluation only pushes onto the array: JSON,
-// timers and I/O happen later.
+// Sending a client's analytics events (the events contract, browser -> worker): the queue of
+// event-queue.js POSTed as `{ batch, events }` to the edge worker: on an interval, when a batch
+// is full, on flush() and close(), and with navigator.sendBeacon when the page is hidden. Loaded
+// with import() when the first event is queued: the core download does not carry it.
 
-import { EdgeflagError } from "./error.js";
 import { report } from "./sync.js";
 import { backgroundTimer } from "./transport.js";
-
-/** The counters of `client.eventStats()`, all zero. */
-export const zeroStats = () => ({ queued: 0, sent: 0, dropped: 0, invalid: 0, failedBatches: 0, retries: 0 });
-
-// An exposure on the wire. A class, not an object literal: V8 tracks what a literal allocates
-// (its allocation site) and, when those objects live long (queued), deoptimises the code that
-// holds the literal at a garbage collection; Node.js 20's V8 aborts the process ("unreachable
-// code" in the deoptimiser) when that happens to an evaluation in the middle of its inlined call
-// into wasm. Objects made by `new` are not tracked that way.
-class Exposure {
-  constructor(flag, variant, ruleId, version, unit) {
-    this.kind = "exposure";
-    this.flag = flag;
-    this.variant = variant;
-    this.ruleId = ruleId ?? null;
-    this.version = version;
-    this.unit = unit;
-    this.at = Date.now();
-  }
-}
-
-/** A string the wire takes: 1 to 256 characters of well-formed UTF-16 (the worker refuses the rest). */
-const wire = (s) => typeof s === "string" && s.length >= 1 && s.length <= 256 && (s.isWellFormed?.() ?? true);
-
-/** A unit as the wire has it, or undefined. */
-const unitOf = (u) => (Number.isInteger(u) ? String(u) : wire(u) ? u : undefined);
 
 const ok = (status) => status > 199 && status < 300;
 
 /**
- * The event queue of a client.
+ * The sender of a client's event queue.
  * @param o checked client options (`o.events`: url, flushIntervalMs, maxBatch, maxQueue, beacon)
+ * @param q the queue's shared state (event-queue.js): stats, queue, full, closed
  * @param notify called (never during an evaluation) when events were dropped
  */
-export function events(o, notify) {
-  const { url, flushIntervalMs, maxBatch, maxQueue, beacon } = o.events;
+export function sender(o, q, notify) {
+  const { url, flushIntervalMs, maxBatch, beacon } = o.events;
   const { minBackoffMs = 1000, maxBackoffMs = 300_000, timeoutMs = 10_000 } = o;
-  const stats = zeroStats();
-  const queue = [];
-  let timer, running, full, closed, off;
+  const { stats, queue } = q;
+  let timer, running, off;
 
-  const push = (e) => {
-    if (closed || stats.queued >= maxQueue) {
-      stats.dropped++;
-      if (!full) queueMicrotask(notify); // once until the queue has room again
-      full = true;
-      return;
-    }
-    stats.queued++;
-    const n = queue.push(e);
+  // `n` events are queued: the first starts the interval, a full batch is sent at once.
+  const pushed = (n) => {
     if (n === 1 || n === maxBatch) {
       clearTimeout(timer);
       timer = backgroundTimer(flush, n > 1 ? 0 : flushIntervalMs);
@@ -65,7 +30,7 @@ export function events(o, notify) {
 
   // The next batch off the queue, `[count, body]` with a fresh batch id and RFC 3339 times.
   const take = () => {
-    full = false;
+    q.full = false;
     const events = queue.splice(0, maxBatch);
     const batch = "b" + crypto.getRandomValues(new Uint32Array(4)).join("-");
     return events.length && [events.length, JSON.stringify({ batch, events }, (k, v) => (k === "at" ? new Date(v).toISOString() : v))];
@@ -101,7 +66,7 @@ export function events(o, notify) {
   const drain = async () => {
     for (let b, status; (b = take()); settle(b[0], status)) {
       for (let attempt = 1; [0, 408, 429].includes((status = await post(b[1]))) || status > 499; attempt++) {
-        if (attempt > 5 || closed) break;
+        if (attempt > 5 || q.closed) break;
         stats.retries++;
         const wait = Math.min(minBackoffMs * 2 ** (attempt - 1), maxBackoffMs) * (0.5 + Math.random() / 2);
         // While someone awaits flush(), the wait keeps Node.js alive: the promise settles.
@@ -123,47 +88,35 @@ export function events(o, notify) {
       }
     }
   };
-  if (typeof addEventListener === "function" && globalThis.document?.addEventListener) {
-    addEventListener("pagehide", hide);
-    document.addEventListener("visibilitychange", hide);
-    off = () => (removeEventListener("pagehide", hide), document.removeEventListener("visibilitychange", hide));
+
+  const close = () => {
+    clearTimeout(timer);
+    off?.();
+    flush();
+  };
+
+  if (q.closed) {
+    // close() came while this module loaded: what is queued gets its one attempt.
+    flush();
+  } else {
+    if (typeof addEventListener === "function" && globalThis.document?.addEventListener) {
+      addEventListener("pagehide", hide);
+      document.addEventListener("visibilitychange", hide);
+      off = () => (removeEventListener("pagehide", hide), document.removeEventListener("visibilitychange", hide));
+      // Hidden while this module loaded: what is queued goes by beacon now.
+      hide({});
+    }
+    // What was queued while this module loaded: a full batch at once, else on the interval.
+    if (queue.length) pushed(queue.length < maxBatch ? 1 : maxBatch);
   }
 
   return {
-    stats,
+    pushed,
     /** Sends what is queued; the returned promise settles even in Node.js with nothing else to do. */
     flush: () => {
       waiting++;
       return flush().finally(() => waiting--);
     },
-    /** Queues an exposure: the evaluation path, so an object onto an array and nothing else. */
-    exposure(flag, variant, ruleId, version, unit) {
-      unit = unitOf(unit);
-      if (unit === undefined || !wire(flag) || !wire(variant) || (ruleId != null && !wire(ruleId))) stats.invalid++;
-      else push(new Exposure(flag, variant, ruleId, version, unit));
-    },
-    /** Queues a tracked event; input that breaks the contract is reported and counted, never thrown. */
-    track(event, details, defaultUnit) {
-      const { unit = defaultUnit, value } = details ?? {};
-      const e = { kind: "track", event, unit: unitOf(unit), value, at: Date.now() };
-      const why = !/^[\w.:-]{1,64}$/.test(typeof event === "string" ? event : "")
-        ? "the name must be 1 to 64 characters A-Z a-z 0-9 _ . : -"
-        : value !== undefined && !Number.isFinite(value)
-          ? "value must be a finite number"
-          : e.unit === undefined && "no unit (1 to 256 characters, or an integer)";
-      if (!why) {
-        push(e);
-        return;
-      }
-      stats.invalid++;
-      report(new EdgeflagError("INVALID_ARGUMENT", `track(${typeof event === "string" ? JSON.stringify(event) : typeof event}): ${why}`));
-    },
-    /** Sends what is queued (one attempt per batch), stops the timer and the page listeners. */
-    close() {
-      closed = true;
-      clearTimeout(timer);
-      off?.();
-      flush();
-    },
+    close,
   };
 }

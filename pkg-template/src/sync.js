@@ -4,7 +4,7 @@
 // file only does the I/O.
 
 import { EdgeflagError } from "./error.js";
-import { backgroundTimer, openStream, request } from "./transport.js";
+import { backgroundTimer, request } from "./transport.js";
 
 export class Sync {
   #ev;
@@ -154,18 +154,23 @@ export class Sync {
   #connect() {
     if (this.#closed) return;
     const o = this.#o;
-    this.#closeStream = openStream(o.fetch, o.stream, {
-      maxBytes: o.maxBytes,
-      onOpen: () => (this.#streamRetryMs = 1000),
-      onEnvelope: (text) => this.#input((ev) => ev.onStreamEvent(text, Date.now())),
-      // Polling goes on meanwhile; a stream the server does not offer is not retried.
-      onEnd: (reason) => {
-        if (reason === "unsupported" || this.#closed) return;
-        const delay = this.#streamRetryMs * (0.5 + Math.random() / 2);
-        this.#streamRetryMs = Math.min(this.#streamRetryMs * 2, 300_000);
-        backgroundTimer(() => this.#connect(), delay);
-      },
-    });
+    // The stream reader is loaded on first use; failing to load it is a failed stream (retried).
+    const retry = (reason) => {
+      if (reason === "unsupported" || this.#closed) return;
+      const delay = this.#streamRetryMs * (0.5 + Math.random() / 2);
+      this.#streamRetryMs = Math.min(this.#streamRetryMs * 2, 300_000);
+      backgroundTimer(() => this.#connect(), delay);
+    };
+    import("./stream.js").then(({ openStream }) => {
+      if (this.#closed) return;
+      this.#closeStream = openStream(o.fetch, o.stream, {
+        maxBytes: o.maxBytes,
+        onOpen: () => (this.#streamRetryMs = 1000),
+        onEnvelope: (text) => this.#input((ev) => ev.onStreamEvent(text, Date.now())),
+        // Polling goes on meanwhile; a stream the server does not offer is not retried.
+        onEnd: retry,
+      });
+    }, () => retry("failed"));
   }
 
   #restore() {

@@ -4,7 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
-import { DOWNLOAD_BUDGET_BYTES, REACT_BUDGET_BYTES, bundle, companion, download, gz, reactAddition } from "../download.mjs";
+import { DOWNLOAD_BUDGET_BYTES, REACT_BUDGET_BYTES, bundle, companion, download, eventsSender, gz, reactAddition } from "../download.mjs";
+import { breakdown } from "../breakdown.mjs";
 
 const pkgDir = fileURLToPath(new URL("../../pkg", import.meta.url));
 
@@ -14,6 +15,8 @@ test(`a browser downloads at most ${DOWNLOAD_BUDGET_BYTES} bytes, gzipped`, asyn
   assert.ok(total <= DOWNLOAD_BUDGET_BYTES, `${total} bytes is over the budget of ${DOWNLOAD_BUDGET_BYTES}`);
   // The measurement itself: both parts are there and plausible.
   assert.ok(wasmGzip > 40_000 && jsGzip > 4_000, `wasm ${wasmGzip}, js ${jsGzip}`);
+  // What each part costs (wasm by section and crate, JavaScript by chunk and module).
+  for (const line of await breakdown(build, pkgDir)) t.diagnostic(line);
 });
 
 test(`edgeflag/react adds at most ${REACT_BUDGET_BYTES} bytes, gzipped, and nothing to the core entry`, async (t) => {
@@ -42,4 +45,12 @@ test("the companion module (`matches`) is a download of its own, only for snapsh
   assert.ok(!js.includes("web-regex"), "nothing of the companion in the core entry");
   // The measurement itself: the regular-expression engine is in the companion's wasm.
   assert.ok(lazy.wasmGzip > 80_000 && lazy.jsGzip > 2_000, `wasm ${lazy.wasmGzip}, js ${lazy.jsGzip}`);
+});
+
+test("the events sender is a download of its own, loaded when a client queues its first event", async (t) => {
+  const { js } = await download(build, pkgDir);
+  const sender = await eventsSender(build, pkgDir);
+  t.diagnostic(`events sender: ${sender.jsGzip} bytes gzipped, on top of the download`);
+  assert.ok(sender.js.includes("sendBeacon") && sender.js.includes("visibilitychange"), "the lazy chunk sends the events");
+  assert.ok(!js.includes("sendBeacon"), "nothing of the sender in the core entry");
 });

@@ -11,6 +11,9 @@
 //     (json-logic-engine, semver, object-hash, imurmurhash, @openfeature/core); it publishes
 //     no browser bundle of its own.
 //
+// Then what each part of edgeflag's download costs (pkg-template/breakdown.mjs: the wasm by
+// section and its code by crate, the JavaScript by chunk and by module).
+//
 //   node sizes.mjs [out.json]                    (default: target/bench/sizes.json)
 //   EDGEFLAG_PKG=/path/to/pkg/node.js            which build (its folder holds index.js)
 import { build } from "esbuild";
@@ -19,6 +22,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundle, download, gz } from "../../../pkg-template/download.mjs";
+import { breakdown } from "../../../pkg-template/breakdown.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkgDir = dirname(resolve(process.env.EDGEFLAG_PKG ?? join(here, "../../../pkg/node.js")));
@@ -54,3 +58,4 @@ console.log(
   `sizes (gzip -9): edgeflag ${kb(result.wasm_js_gzip_bytes)} (wasm ${kb(result.wasm_gzip_bytes)} + JS ${kb(result.js_gzip_bytes)}), ` +
     `GrowthBook ${kb(result.growthbook_gzip_bytes)} (its dist bundle ${kb(result.growthbook_dist_gzip_bytes)}), flagd-core ${kb(result.flagd_core_gzip_bytes)}`,
 );
+console.log((await breakdown(build, pkgDir)).join("\n"));
