@@ -15,12 +15,12 @@ use super::allow;
 use super::query::Query;
 use super::reply::{bad_request, refused};
 use crate::app::App;
-use crate::change::{assemble, Actor, Base, ChangeError, Request};
+use crate::change::{Actor, Base, ChangeError, Request};
 use crate::edit::Edit;
 use crate::now_ms;
 use crate::patch::bad;
 use crate::respond::{error, json};
-use crate::store::{self, Kind, Role};
+use crate::store::{Kind, Role};
 use crate::token::Principal;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -182,30 +182,7 @@ fn definitions(imported: &Import) -> Result<(Vec<(String, Value)>, Vec<(String, 
 
 /// The environment's document as it is and the version it was read at.
 async fn current(app: &App, env: &str) -> Result<(crate::document::Document, u64), ChangeError> {
-    let pool = app.store.pool();
-    let rows = store::environments::list(pool).await?;
-    let row = rows.iter().find(|r| r.name == env).cloned();
-    let newest = || async {
-        Ok::<_, store::StoreError>(
-            store::snapshots::latest(pool, env)
-                .await?
-                .map_or(0, |s| s.version),
-        )
-    };
-    // Definitions and snapshot commit together: the same newest version before and after
-    // reading the definitions means they are that version's.
-    let (mut stored, mut version) = (Vec::new(), 0);
-    for _ in 0..5 {
-        version = newest().await?;
-        stored = store::definitions::load(pool, env, false).await?;
-        if newest().await? == version {
-            break;
-        }
-    }
-    Ok((
-        row.map(|r| assemble(&r, &stored)).unwrap_or_default(),
-        version,
-    ))
+    Ok(super::promote::document_at_version(app.store.pool(), env).await?)
 }
 
 /// One diff entry per imported definition of `kind`.

@@ -166,31 +166,9 @@ pub(crate) async fn promote(
     }
     let pool = app.store.pool();
     let read = async {
-        let rows = store::environments::list(pool).await?;
         let mut documents = Vec::new();
         for name in [&promotion.from, &promotion.to] {
-            let row = rows.iter().find(|r| &r.name == name).cloned();
-            let newest = || async {
-                Ok::<_, store::StoreError>(
-                    store::snapshots::latest(pool, name)
-                        .await?
-                        .map_or(0, |s| s.version),
-                )
-            };
-            // A change commits its definitions and its snapshot together: the same newest
-            // version before and after reading the definitions means they are that version's.
-            let (mut stored, mut version) = (Vec::new(), 0);
-            for _ in 0..5 {
-                version = newest().await?;
-                stored = store::definitions::load(pool, name, false).await?;
-                if newest().await? == version {
-                    break;
-                }
-            }
-            documents.push((
-                row.map(|r| assemble(&r, &stored)).unwrap_or_default(),
-                version,
-            ));
+            documents.push(document_at_version(pool, name).await?);
         }
         Ok::<_, store::StoreError>(documents)
     };
@@ -340,4 +318,34 @@ pub(super) fn entry(key: &str, old: Option<&Value>, new: &Value, member: &str) -
             ),
         ),
     ])
+}
+
+/// An environment's flags document and the version it is that of (0: never signed). A change
+/// commits its definitions and its snapshot together, so the same newest version before and
+/// after reading the definitions means they are that version's (a few retries under writes).
+pub(super) async fn document_at_version(
+    pool: &sqlx::AnyPool,
+    env: &str,
+) -> Result<(crate::document::Document, u64), store::StoreError> {
+    let rows = store::environments::list(pool).await?;
+    let row = rows.iter().find(|r| r.name == env).cloned();
+    let newest = || async {
+        Ok::<_, store::StoreError>(
+            store::snapshots::latest(pool, env)
+                .await?
+                .map_or(0, |s| s.version),
+        )
+    };
+    let (mut stored, mut version) = (Vec::new(), 0);
+    for _ in 0..5 {
+        version = newest().await?;
+        stored = store::definitions::load(pool, env, false).await?;
+        if newest().await? == version {
+            break;
+        }
+    }
+    Ok((
+        row.map(|r| assemble(&r, &stored)).unwrap_or_default(),
+        version,
+    ))
 }
