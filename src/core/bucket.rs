@@ -38,6 +38,22 @@ pub fn bucket(salt: &str, value: &str) -> u32 {
     scale(h)
 }
 
+/// The decimal digits of `n` (no leading zeros; "0" for 0), written into the end of `buf`.
+pub(crate) fn decimal_digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        if let Some(d) = buf.get_mut(at) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    buf.get(at..).unwrap_or_default()
+}
+
 /// Maps a 64-bit hash onto `0..BUCKETS` without modulo bias: `(h * BUCKETS) >> 64`.
 ///
 /// Computed in two 32-bit halves, because wasm has no 64x64->128 multiply (u128 arithmetic is
@@ -102,19 +118,8 @@ impl UnitText {
     }
 
     fn decimal(&mut self, i: i64) -> &str {
-        let mut digits = [0u8; 20];
-        let mut n = i.unsigned_abs();
-        let mut at = digits.len();
-        loop {
-            at -= 1;
-            if let Some(d) = digits.get_mut(at) {
-                *d = b'0' + (n % 10) as u8;
-            }
-            n /= 10;
-            if n == 0 || at == 0 {
-                break;
-            }
-        }
+        let mut buf = [0u8; 20];
+        let digits = decimal_digits(i.unsigned_abs(), &mut buf);
         let mut len = 0;
         if i < 0 {
             if let Some(b) = self.buf.get_mut(0) {
@@ -122,7 +127,7 @@ impl UnitText {
             }
             len = 1;
         }
-        for d in digits.iter().skip(at) {
+        for d in digits {
             if let Some(b) = self.buf.get_mut(len) {
                 *b = *d;
             }

@@ -183,21 +183,9 @@ fn growthbook_v2(salt: &str, unit: &str) -> u32 {
 /// salt once, when the snapshot loads).
 fn growthbook_v2_after(salt_state: u32, unit: &str) -> u32 {
     let first = fnv1a32_utf16_extend(salt_state, &[unit]);
-    let mut digits = [0u8; 10];
-    let mut at = digits.len();
-    let mut n = first;
-    loop {
-        at -= 1;
-        if let Some(d) = digits.get_mut(at) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || at == 0 {
-            break;
-        }
-    }
+    let mut buf = [0u8; 20];
     let mut h = FNV_OFFSET;
-    for d in digits.iter().skip(at) {
+    for d in crate::bucket::decimal_digits(u64::from(first), &mut buf) {
         h = (h ^ u32::from(*d)).wrapping_mul(FNV_PRIME);
     }
     h % FNV1A_V2_BUCKETS
