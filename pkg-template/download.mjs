@@ -22,9 +22,11 @@ import { gzipSync } from "node:zlib";
  * retries, the beacon: events.js, 1,030 bytes gzipped) became a chunk loaded when a client
  * queues its first event (-461 bytes of the core entry's JavaScript), and the Server-Sent Events
  * reader (stream.js, 699 bytes) a chunk loaded when a client connects a stream (-415 bytes);
- * measured 92,972, rounded up to 93,000.
+ * measured 92,972, rounded up to 93,000; then raised by 128 bytes for MurmurHash3 over a stack
+ * buffer in one write (Unleash and flagd rollouts 1.25x -> 1.12x xxh3's evaluation cost, the
+ * issue #21 goal being 1.2x): measured 93,054, rounded up to 93,100.
  */
-export const DOWNLOAD_BUDGET_BYTES = 93_000;
+export const DOWNLOAD_BUDGET_BYTES = 93_100;
 
 /** The most `edgeflag/react` may add to a download, gzipped (React itself not counted). */
 export const REACT_BUDGET_BYTES = 3_000;
