@@ -141,15 +141,7 @@ pub(crate) async fn import(
     match app.change(&env, request).await {
         Ok(_) if dry_run => json(StatusCode::OK, &Value::Object(answer)),
         Ok(outcome) => {
-            for (key, value) in answer.iter_mut() {
-                if &**key == "applied" {
-                    *value = Value::Bool(outcome.changed);
-                }
-            }
-            answer.push((
-                "version".into(),
-                Value::Number(Number::from_u64(outcome.version)),
-            ));
+            super::promote::applied(&mut answer, &outcome);
             json(StatusCode::OK, &Value::Object(answer))
         }
         Err(e) => refused(&e),

@@ -276,15 +276,7 @@ async fn apply(
     };
     match app.change(&promotion.to, request).await {
         Ok(outcome) => {
-            for (key, value) in answer.iter_mut() {
-                if &**key == "applied" {
-                    *value = Value::Bool(outcome.changed);
-                }
-            }
-            answer.push((
-                "version".into(),
-                Value::Number(Number::from_u64(outcome.version)),
-            ));
+            applied(answer, &outcome);
             json(StatusCode::OK, &Value::Object(std::mem::take(answer)))
         }
         Err(e) => refused(&e),
@@ -318,6 +310,20 @@ pub(super) fn entry(key: &str, old: Option<&Value>, new: &Value, member: &str) -
             ),
         ),
     ])
+}
+
+/// Marks a diff answer as applied by `outcome`: `applied` (whether it changed anything) and the
+/// `version` it published.
+pub(super) fn applied(answer: &mut Vec<(Box<str>, Value)>, outcome: &crate::change::Outcome) {
+    for (key, value) in answer.iter_mut() {
+        if &**key == "applied" {
+            *value = Value::Bool(outcome.changed);
+        }
+    }
+    answer.push((
+        "version".into(),
+        Value::Number(Number::from_u64(outcome.version)),
+    ));
 }
 
 /// An environment's flags document and the version it is that of (0: never signed). A change
