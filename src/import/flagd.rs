@@ -40,9 +40,9 @@ mod atom;
 mod document;
 mod fractional;
 mod logic;
-mod path;
 mod version;
 
+use crate::path;
 use crate::{Import, ImportError, Note, Options};
 use serde_json::{Map, Value};
 use std::collections::HashMap;

@@ -8,7 +8,6 @@ mod buckets;
 mod condition;
 mod dnf;
 mod feature;
-mod path;
 mod read;
 mod rules;
 mod static_eval;
@@ -18,6 +17,7 @@ mod version;
 #[cfg(test)]
 mod tests;
 
+use crate::path;
 use crate::{Import, ImportError, Note, Options};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;

@@ -9,6 +9,7 @@ mod error;
 mod flagd;
 mod growthbook;
 mod note;
+mod path;
 mod regex;
 mod unleash;
 

@@ -7,9 +7,9 @@
 //! `!` keeps the missing-attribute answer exact too.
 
 use super::logic::Dnf;
-use super::path;
 use super::version;
 use super::Cx;
+use crate::path;
 use crate::ImportError;
 use serde_json::{Map, Value};
 

@@ -1,8 +1,8 @@
 //! The document and each flag's own members: state, variants, default variant, metadata.
 
 use super::logic::{self, Outcome};
-use super::path;
 use super::Cx;
+use crate::path;
 use crate::{ImportError, Note};
 use serde_json::{Map, Value};
 use std::collections::HashMap;

@@ -13,8 +13,8 @@
 
 use super::atom::cond;
 use super::logic::{Entry, Outcome};
-use super::path;
 use super::Cx;
+use crate::path;
 use crate::ImportError;
 use edgeflag::bucketing::Bucketing;
 use serde_json::{json, Value};

@@ -14,8 +14,8 @@
 
 use super::atom;
 use super::fractional;
-use super::path;
 use super::Cx;
+use crate::path;
 use crate::ImportError;
 use serde_json::Value;
 

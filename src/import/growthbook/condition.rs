@@ -3,7 +3,8 @@
 //! lossy note; the rest is refused with its path ([`Fail::Unsupported`]) so the rule is dropped.
 
 use super::dnf::{self, Cond, Dnf};
-use super::{path, version};
+use super::version;
+use crate::path;
 use crate::{ImportError, Note};
 use serde_json::{json, Map, Value};
 

@@ -4,7 +4,8 @@
 use super::condition::Fail;
 use super::rules::{self, Flag, Outcome};
 use super::variants::{kind_of, Variants};
-use super::{path, read, Ctx};
+use super::{read, Ctx};
+use crate::path;
 use crate::{ImportError, Note};
 use serde_json::{json, Map, Value};
 

@@ -17,7 +17,7 @@ pub(crate) fn opt_number(
 ) -> Result<Option<f64>, ImportError> {
     match m.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => number(v, &super::path::key(p, key)).map(Some),
+        Some(v) => number(v, &crate::path::key(p, key)).map(Some),
     }
 }
 
@@ -31,7 +31,7 @@ pub(crate) fn opt_text<'v>(
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok((!s.is_empty()).then_some(s.as_str())),
         Some(_) => Err(ImportError::new(
-            super::path::key(p, key),
+            crate::path::key(p, key),
             "expected a string",
         )),
     }
@@ -59,8 +59,8 @@ pub(crate) fn hash_version(
 pub(crate) fn pair(v: &Value, p: &str) -> Result<(f64, f64), ImportError> {
     match v.as_array().map(Vec::as_slice) {
         Some([s, e]) => Ok((
-            number(s, &super::path::index(p, 0))?,
-            number(e, &super::path::index(p, 1))?,
+            number(s, &crate::path::index(p, 0))?,
+            number(e, &crate::path::index(p, 1))?,
         )),
         _ => Err(ImportError::new(
             p,

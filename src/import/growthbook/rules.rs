@@ -8,7 +8,8 @@ use super::dnf::{self, Cond, Dnf, Target};
 use super::read;
 use super::static_eval;
 use super::variants::Variants;
-use super::{path, Ctx};
+use super::Ctx;
+use crate::path;
 use crate::{ImportError, Note};
 use serde_json::{json, Map, Value};
 

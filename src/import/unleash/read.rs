@@ -16,10 +16,7 @@ pub(super) fn key(path: &str, key: &str) -> String {
     }
 }
 
-/// `path[i]`.
-pub(super) fn index(path: &str, i: usize) -> String {
-    format!("{path}[{i}]")
-}
+pub(super) use crate::path::index;
 
 /// What a JSON value is, for messages.
 pub(super) fn kind(v: &Value) -> &'static str {

@@ -1,5 +1,5 @@
 //! JSON paths in the vendor file, as notes and errors print them
-//! (`flags.my-flag.targeting.if[0]`, `flags["a.b"].variants`).
+//! (`flags.my-flag.targeting.if[0]`, `features.checkout.rules[0].condition["a.b"]`).
 
 /// `base.key`, or `base["key"]` when the key has characters that would make the path
 /// ambiguous.
